@@ -1,0 +1,19 @@
+package storage
+
+// Redis key layout. Every key starts with "gh:" so that Gatehouse can share a database.
+const (
+	keyClient        = "gh:client:"      // + client id -> JSON
+	keyAccessToken   = "gh:at:"          // + token signature -> JSON request
+	keyRefreshToken  = "gh:rt:"          // + token signature -> hash {req, active}
+	keyRequestTokens = "gh:req:"         // + request id -> set of token keys
+	keyDeviceCode    = "gh:dc:"          // + HMAC(device_code) -> hash
+	keyUserCode      = "gh:uc:"          // + HMAC(user_code) -> device code key
+	keyDevice        = "gh:device:"      // + device id -> hash
+	keyUserDevices   = "gh:userdevices:" // + user id -> zset of device ids by creation
+	keyRevokedDevice = "gh:revoked-devices"
+	keyUser          = "gh:user:"    // + user id -> hash
+	keyUserEmail     = "gh:email:"   // + lower-case email -> user id
+	keyWebSession    = "gh:websess:" // + HMAC(cookie) -> hash
+	keySigningKeys   = "gh:signing-keys"
+	keyJTI           = "gh:jti:" // + jti -> "1" (client assertion replay cache)
+)
