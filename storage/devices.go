@@ -67,7 +67,7 @@ func (d *AuthorizedDevice) fields() map[string]string {
 		"trusted": strconv.FormatBool(d.Trusted), "hostname": d.Hostname, "os": d.OS,
 		"client_name": d.ClientName, "client_version": d.ClientVersion,
 		"user_agent": d.UserAgent, "ip_address": d.IPAddress,
-		"created_at": strconv.FormatInt(ms(d.CreatedAt), 10),
+		"created_at":   strconv.FormatInt(ms(d.CreatedAt), 10),
 		"last_seen_at": strconv.FormatInt(ms(d.LastSeenAt), 10),
 		"expires_at":   strconv.FormatInt(ms(d.ExpiresAt), 10),
 		"org_id":       d.OrgID, "tenant_id": d.TenantID, "resource": d.Resource,

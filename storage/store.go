@@ -100,3 +100,6 @@ func fromMS(v int64) time.Time {
 	}
 	return time.UnixMilli(v).UTC()
 }
+
+// Redis returns the underlying client, for rate limiting that shares the same server.
+func (s *Store) Redis() redis.UniversalClient { return s.rdb }
