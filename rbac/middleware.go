@@ -108,7 +108,8 @@ func (v *Verifier) refuse(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, errNoToken):
 		code, desc = "", "bearer token required"
 	case errors.Is(err, errBadAuthHeader):
-		status, code, desc = http.StatusBadRequest, "invalid_request", "malformed Authorization header"
+		status, code = http.StatusBadRequest, "invalid_request"
+		desc = "malformed Authorization header"
 	case errors.As(err, &pe):
 		status, code, desc = http.StatusForbidden, "insufficient_scope", pe.Error()
 	case errors.As(err, &te):

@@ -169,7 +169,8 @@ func (l *revocationList) fetch(ctx context.Context) (map[string]struct{}, error)
 	var body struct {
 		IDs *[]string `json:"revoked_device_ids"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxRevocationBody)).Decode(&body); err != nil {
+	dec := json.NewDecoder(io.LimitReader(resp.Body, maxRevocationBody))
+	if err := dec.Decode(&body); err != nil {
 		return nil, fmt.Errorf("rbac: revocation list body: %w", err)
 	}
 	if body.IDs == nil {
