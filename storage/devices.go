@@ -127,3 +127,16 @@ func (s *Store) checkDeviceUsable(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// RevokedDeviceIDs lists the locked or deleted devices whose authorization has not yet
+// ended: the ones whose still-unexpired JWTs tenants must refuse.
+func (s *Store) RevokedDeviceIDs(ctx context.Context) ([]string, error) {
+	now := strconv.FormatInt(ms(s.now()), 10)
+	pipe := s.rdb.TxPipeline()
+	pipe.ZRemRangeByScore(ctx, keyRevokedDevice, "-inf", now)
+	ids := pipe.ZRange(ctx, keyRevokedDevice, 0, -1)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("storage: list revoked devices: %w", err)
+	}
+	return ids.Val(), nil
+}

@@ -1,0 +1,39 @@
+package provider
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/ory/fosite"
+)
+
+// revokedDevicesResponse lists the devices whose unexpired access tokens must be
+// refused although their signatures still verify.
+type revokedDevicesResponse struct {
+	RevokedDeviceIDs []string `json:"revoked_device_ids"`
+}
+
+// RevokedDevices serves the list that tenant servers poll, every couple of seconds, to
+// refuse the JWT access tokens of locked or deleted devices without asking per request.
+// Only confidential clients (tenants) may read it, authenticating with HTTP Basic:
+// client credentials never travel in the URL.
+func (p *Provider) RevokedDevices(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+
+	client, err := p.oauth.AuthenticateClient(ctx, r, url.Values{})
+	if err != nil {
+		p.writeError(ctx, w, r, err, true)
+		return
+	}
+	if client.IsPublic() {
+		p.writeError(ctx, w, r, fosite.ErrInvalidClient.WithHint("Only confidential clients may read the revoked devices."), true)
+		return
+	}
+
+	ids, err := p.store.RevokedDeviceIDs(ctx)
+	if err != nil {
+		p.writeError(ctx, w, r, fosite.ErrServerError.WithWrap(err), true)
+		return
+	}
+	writeJSON(w, http.StatusOK, revokedDevicesResponse{RevokedDeviceIDs: ids})
+}

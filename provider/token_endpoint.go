@@ -1,0 +1,45 @@
+package provider
+
+import (
+	"net/http"
+
+	"github.com/ory/fosite"
+)
+
+// supportedGrantTypes are the grants the token endpoint serves.
+var supportedGrantTypes = map[string]bool{GrantTypeDeviceCode: true, "refresh_token": true}
+
+// Token serves the token endpoint (RFC 6749 §3.2) for the device_code and refresh_token
+// grants, through fosite.
+func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+
+	form, err := parseForm(w, r)
+	if err != nil {
+		p.writeError(ctx, w, r, err, true)
+		return
+	}
+
+	// RFC 6749 §5.2: fosite would call an unknown grant type invalid_request.
+	grant := form.Get("grant_type")
+	if grant == "" {
+		p.writeError(ctx, w, r, fosite.ErrInvalidRequest.WithHint("The grant_type parameter is missing."), true)
+		return
+	}
+	if !supportedGrantTypes[grant] {
+		p.writeError(ctx, w, r, errUnsupportedGrantType.WithHintf("The grant_type '%s' is not supported.", grant), true)
+		return
+	}
+
+	req, err := p.oauth.NewAccessRequest(ctx, r, new(Session))
+	if err != nil {
+		p.writeError(ctx, w, r, err, true)
+		return
+	}
+	resp, err := p.oauth.NewAccessResponse(ctx, req)
+	if err != nil {
+		p.writeError(ctx, w, r, err, true)
+		return
+	}
+	p.oauth.WriteAccessResponse(ctx, w, req, resp)
+}
