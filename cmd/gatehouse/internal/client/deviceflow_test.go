@@ -34,6 +34,7 @@ func connect(ctx context.Context, t *testing.T, opts Options, serverURL string,
 
 // TestConnectToIssuer drives the whole flow against an issuer over real HTTP.
 func TestConnectToIssuer(t *testing.T) {
+	t.Parallel()
 	p := newFakeProvider(t)
 	p.polls = []string{"authorization_pending"}
 	issuer := p.start()
@@ -101,22 +102,26 @@ func TestConnectToIssuer(t *testing.T) {
 // TestConnectToTenant checks the RFC 9728 path: the tenant names the issuer, and the
 // tenant URL is sent as the RFC 8707 resource on both requests.
 func TestConnectToTenant(t *testing.T) {
+	t.Parallel()
 	p := newFakeProvider(t)
 	issuer := p.start()
 	tenant := startTenant(t, issuer, func(self string) string { return self + "/" })
 
-	_, e, err := connect(t.Context(), t, Options{}, tenant)
+	_, e, err := connect(t.Context(), t, Options{}, strings.ToUpper(tenant[:4])+tenant[4:])
 	if err != nil {
 		t.Fatalf("Wait: %v", err)
 	}
 
-	if e.URL != tenant || e.Issuer != issuer || e.Resource != tenant {
+	// The resource is sent exactly as the tenant publishes it, trailing slash included:
+	// the tenant compares aud with that string.
+	resource := tenant + "/"
+	if e.URL != tenant || e.Issuer != issuer || e.Resource != resource {
 		t.Errorf("entry = %v resource=%q, want url %s issuer %s", e, e.Resource, tenant, issuer)
 	}
 	wantForm(t, "device authorization", p.requests("device")[0],
-		map[string]string{"resource": tenant, "client_id": ClientID})
+		map[string]string{"resource": resource, "client_id": ClientID})
 	wantForm(t, "token", p.requests("token")[0],
-		map[string]string{"resource": tenant, "client_id": ClientID})
+		map[string]string{"resource": resource, "client_id": ClientID})
 }
 
 // TestPollSlowDown checks, on a fake clock, that polling starts at the server's

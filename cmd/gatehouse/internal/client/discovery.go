@@ -30,9 +30,11 @@ type Server struct {
 	// gave the issuer itself.
 	Issuer string
 
-	// Resource is URL when URL is a protected resource (a tenant server) that names
-	// Issuer as its authorization server, and empty otherwise. When set, it is sent as
-	// the RFC 8707 resource parameter.
+	// Resource is set when URL is a protected resource (a tenant server) that names
+	// Issuer as its authorization server, and empty otherwise. It is the resource
+	// identifier exactly as the tenant publishes it (equal to URL up to a trailing
+	// slash), because the tenant checks the token's aud against that exact string. When
+	// set, it is sent as the RFC 8707 resource parameter.
 	Resource string
 
 	// Endpoints from the issuer's OpenID Provider Metadata. RevocationEndpoint,
@@ -94,7 +96,7 @@ func Discover(ctx context.Context, opts Options, serverURL string) (*Server, err
 				"protected resource metadata", norm)
 		}
 		srv.Issuer = prm.AuthorizationServers[0]
-		srv.Resource = norm
+		srv.Resource = prm.Resource
 		if err := checkTransport(srv.Issuer, opts.AllowInsecureHTTP); err != nil {
 			return nil, err
 		}
