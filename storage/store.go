@@ -103,3 +103,9 @@ func fromMS(v int64) time.Time {
 
 // Redis returns the underlying client, for rate limiting that shares the same server.
 func (s *Store) Redis() redis.UniversalClient { return s.rdb }
+
+// DerivedKey returns a 32-byte key for purpose, derived from the server secret, for
+// other components (such as CSRF protection) that need a stable secret key.
+func (s *Store) DerivedKey(purpose string) []byte {
+	return deriveKey(s.macKey, "derived "+purpose)
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/gatehouse-auth/gatehouse/provider"
+	"github.com/gatehouse-auth/gatehouse/storage"
+)
+
+// CLIClientID is the public client that `gatehouse connect` uses.
+const CLIClientID = "gatehouse-cli"
+
+// seedClients creates the built-in clients on first start; a client that exists is
+// left as it is, so concurrent first starts are safe.
+func seedClients(ctx context.Context, st *storage.Store) error {
+	cli := storage.NewClient(CLIClientID, "Gatehouse CLI", storage.ClientKindCLI, nil,
+		[]string{provider.GrantTypeDeviceCode, "refresh_token"},
+		[]string{"openid", "profile", "email", "offline_access"})
+	if err := st.CreateClient(ctx, cli); err != nil && !errors.Is(err, storage.ErrExists) {
+		return fmt.Errorf("seed %s client: %w", CLIClientID, err)
+	}
+	return nil
+}
+
+// devSeed is what dev mode created, for the start-up message.
+type devSeed struct {
+	email    string
+	password string
+	random   bool
+}
+
+const devAdminEmail = "admin@example.com"
+
+// seedDev creates the dev admin (and, once organizations exist, Acme and its tenant).
+func seedDev(ctx context.Context, st *storage.Store, password string) (*devSeed, error) {
+	seed := &devSeed{email: devAdminEmail, password: password}
+	if seed.password == "" {
+		seed.password, seed.random = rand.Text()[:16], true
+	}
+	_, err := st.CreateUser(ctx, devAdminEmail, "Dev Admin", seed.password)
+	if errors.Is(err, storage.ErrExists) {
+		seed.password, seed.random = "", false
+		return seed, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("seed dev admin: %w", err)
+	}
+	return seed, nil
+}
+
+func (d *devSeed) printNextSteps(w io.Writer, issuer string) {
+	fmt.Fprintln(w, "")
+	fmt.Fprintln(w, "Gatehouse is running in dev mode. Next, in another terminal:")
+	fmt.Fprintf(w, "    go run ./cmd/gatehouse connect --url %s\n", issuer)
+	fmt.Fprintf(w, "Sign in at %s%s as %s", issuer, provider.PathVerification, d.email)
+	switch {
+	case d.password == "":
+		fmt.Fprintln(w, " (the user already existed; its password is unchanged).")
+	case d.random:
+		fmt.Fprintf(w, " with the password %s (shown once).\n", d.password)
+	default:
+		fmt.Fprintln(w, " with the --dev-admin-password you gave.")
+	}
+	fmt.Fprintln(w, "")
+}
