@@ -11,7 +11,7 @@ import (
 
 func TestRequire(t *testing.T) {
 	fi := newFakeIssuer(t)
-	fi.setRevoked("lost-laptop")
+	fi.SetRevoked("lost-laptop")
 	clock := newFakeClock()
 	v := newTestVerifier(t, fi, clock, nil)
 	now := clock.Now()
@@ -31,8 +31,8 @@ func TestRequire(t *testing.T) {
 	role := func(r string) func(map[string]any) {
 		return func(c map[string]any) { c["org_role"] = r }
 	}
-	viewer := "Bearer " + fi.mint(now, tokenOpts{})
-	editor := "Bearer " + fi.mint(now, tokenOpts{claims: role("editor")})
+	viewer := "Bearer " + mint(fi, now, tokenOpts{})
+	editor := "Bearer " + mint(fi, now, tokenOpts{claims: role("editor")})
 	metadata := `resource_metadata="` + testResource + `/.well-known/oauth-protected-resource"`
 
 	tests := []struct {
@@ -53,7 +53,7 @@ func TestRequire(t *testing.T) {
 			wantHeader: []string{`error="insufficient_scope"`,
 				`error_description="missing permission tenant:write"`}},
 		{name: "unknown role refused read", method: "GET", wantStatus: 403,
-			auth:       []string{"Bearer " + fi.mint(now, tokenOpts{claims: role("owner")})},
+			auth:       []string{"Bearer " + mint(fi, now, tokenOpts{claims: role("owner")})},
 			wantError:  "insufficient_scope",
 			wantHeader: []string{`missing permission tenant:read`}},
 		{name: "missing token", method: "GET", wantStatus: 401, wantError: "invalid_token",
@@ -63,11 +63,11 @@ func TestRequire(t *testing.T) {
 			wantStatus: 401, wantError: "invalid_token", wantHeader: []string{metadata},
 			noHeader: []string{"error="}},
 		{name: "expired token", method: "GET", wantStatus: 401, wantError: "invalid_token",
-			auth: []string{"Bearer " + fi.mint(now.Add(-48*time.Hour), tokenOpts{})},
+			auth: []string{"Bearer " + mint(fi, now.Add(-48*time.Hour), tokenOpts{})},
 			wantHeader: []string{`error="invalid_token"`,
 				`error_description="token expired"`, metadata}},
 		{name: "revoked device", method: "GET", wantStatus: 401, wantError: "invalid_token",
-			auth: []string{"Bearer " + fi.mint(now, tokenOpts{claims: func(c map[string]any) {
+			auth: []string{"Bearer " + mint(fi, now, tokenOpts{claims: func(c map[string]any) {
 				c["device_id"] = "lost-laptop"
 			}})},
 			wantHeader: []string{`error_description="device revoked"`}},
@@ -127,13 +127,13 @@ func TestRequire(t *testing.T) {
 
 func TestRequireRevocationUnavailable(t *testing.T) {
 	fi := newFakeIssuer(t)
-	fi.setDown(true)
+	fi.SetRevocationDown(true)
 	clock := newFakeClock()
 	v := newTestVerifier(t, fi, clock, nil)
 
 	h := v.Require(PermTenantRead, http.NotFoundHandler())
 	req := httptest.NewRequest("GET", "/notes", nil)
-	req.Header.Set("Authorization", "Bearer "+fi.mint(clock.Now(), tokenOpts{}))
+	req.Header.Set("Authorization", "Bearer "+mint(fi, clock.Now(), tokenOpts{}))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 

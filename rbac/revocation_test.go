@@ -9,20 +9,22 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gatehouse-auth/gatehouse/rbac/rbactest"
 )
 
 // verifyDevice verifies a fresh token for deviceID and returns the error.
-func verifyDevice(t *testing.T, v *Verifier, fi *fakeIssuer, now time.Time,
+func verifyDevice(t *testing.T, v *Verifier, fi *rbactest.Issuer, now time.Time,
 	deviceID string) error {
 	t.Helper()
-	raw := fi.mint(now, tokenOpts{claims: func(c map[string]any) { c["device_id"] = deviceID }})
+	raw := mint(fi, now, tokenOpts{claims: func(c map[string]any) { c["device_id"] = deviceID }})
 	_, err := v.Verify(context.Background(), raw)
 	return err
 }
 
 func TestRevocationRevokeAndRestore(t *testing.T) {
 	fi := newFakeIssuer(t)
-	fi.setRevoked("lost-laptop")
+	fi.SetRevoked("lost-laptop")
 	clock := newFakeClock()
 	v := newTestVerifier(t, fi, clock, nil)
 
@@ -35,12 +37,12 @@ func TestRevocationRevokeAndRestore(t *testing.T) {
 	}{
 		{name: "revoked device refused", device: "lost-laptop", wantErr: ErrDeviceRevoked},
 		{name: "other device passes", device: "desk-pc"},
-		{name: "still refused before the list is stale", edit: func() { fi.setRevoked() },
+		{name: "still refused before the list is stale", edit: func() { fi.SetRevoked() },
 			advance: time.Hour, device: "lost-laptop", wantErr: ErrDeviceRevoked},
 		{name: "passes after a refresh", advance: time.Hour + time.Second,
 			device: "lost-laptop"},
 		{name: "newly revoked device refused after a refresh",
-			edit:    func() { fi.setRevoked("desk-pc") },
+			edit:    func() { fi.SetRevoked("desk-pc") },
 			advance: 2*time.Hour + time.Second, device: "desk-pc", wantErr: ErrDeviceRevoked},
 	}
 	for _, st := range steps {
@@ -62,7 +64,7 @@ func TestRevocationRevokeAndRestore(t *testing.T) {
 
 func TestRevocationEndpointDownKeepsLastList(t *testing.T) {
 	fi := newFakeIssuer(t)
-	fi.setRevoked("lost-laptop")
+	fi.SetRevoked("lost-laptop")
 	clock := newFakeClock()
 	var logs syncBuffer
 	v := newTestVerifier(t, fi, clock, func(c *VerifierConfig) {
@@ -71,16 +73,16 @@ func TestRevocationEndpointDownKeepsLastList(t *testing.T) {
 
 	// The issuer now forgets the revocation but cannot be reached: the last good list
 	// must still refuse the device.
-	fi.setDown(true)
-	fi.setRevoked()
+	fi.SetRevocationDown(true)
+	fi.SetRevoked()
 	clock.Advance(3 * time.Hour)
-	hits := fi.hitCount()
+	hits := fi.RevocationRequests()
 
 	err := verifyDevice(t, v, fi, clock.Now(), "lost-laptop")
 	if !errors.Is(err, ErrDeviceRevoked) {
 		t.Fatalf("revoked device while list is down: %v, want ErrDeviceRevoked", err)
 	}
-	if fi.hitCount() == hits {
+	if fi.RevocationRequests() == hits {
 		t.Fatal("a stale list was not re-fetched")
 	}
 	if err := verifyDevice(t, v, fi, clock.Now(), "desk-pc"); err != nil {
@@ -91,7 +93,7 @@ func TestRevocationEndpointDownKeepsLastList(t *testing.T) {
 	}
 
 	// Back up: the forgotten revocation takes effect.
-	fi.setDown(false)
+	fi.SetRevocationDown(false)
 	clock.Advance(time.Hour)
 	if err := verifyDevice(t, v, fi, clock.Now(), "lost-laptop"); err != nil {
 		t.Fatalf("after recovery: %v", err)
@@ -100,7 +102,7 @@ func TestRevocationEndpointDownKeepsLastList(t *testing.T) {
 
 func TestRevocationFailsClosedWithoutList(t *testing.T) {
 	fi := newFakeIssuer(t)
-	fi.setDown(true)
+	fi.SetRevocationDown(true)
 	clock := newFakeClock()
 	v := newTestVerifier(t, fi, clock, nil)
 
@@ -112,7 +114,7 @@ func TestRevocationFailsClosedWithoutList(t *testing.T) {
 		t.Fatal("ErrRevocationUnavailable must not match ErrInvalidToken")
 	}
 
-	fi.setDown(false)
+	fi.SetRevocationDown(false)
 	clock.Advance(time.Hour)
 	if err := verifyDevice(t, v, fi, clock.Now(), "desk-pc"); err != nil {
 		t.Fatalf("after the list arrived: %v", err)
@@ -130,9 +132,8 @@ func TestRevocationSkipped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fi := newFakeIssuer(t)
-			fi.noRevocation = tt.noEndpoint
-			fi.setRevoked("lost-laptop")
+			fi := newFakeIssuerWith(t, rbactest.Options{NoRevocation: tt.noEndpoint})
+			fi.SetRevoked("lost-laptop")
 			clock := newFakeClock()
 			v := newTestVerifier(t, fi, clock, func(c *VerifierConfig) {
 				if tt.noClientAuth {
@@ -144,7 +145,7 @@ func TestRevocationSkipped(t *testing.T) {
 			if err := verifyDevice(t, v, fi, clock.Now(), "lost-laptop"); err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
-			if n := fi.hitCount(); n != 0 {
+			if n := fi.RevocationRequests(); n != 0 {
 				t.Fatalf("revocation list fetched %d times, want 0", n)
 			}
 		})
@@ -172,18 +173,18 @@ func TestRevocationBackgroundRefresh(t *testing.T) {
 		c.RevocationRefresh = 10 * time.Millisecond
 		c.Now = nil
 	})
-	<-fi.hitCh // the first fetch, made by NewVerifier
+	<-fi.RevocationServed() // the first fetch, made by NewVerifier
 
-	fi.setRevoked("lost-laptop")
+	fi.SetRevoked("lost-laptop")
 	// Signals already queued came from answers built before setRevoked: drop them.
 	// The first answer after it may still be on its way into the verifier when it
 	// signals; the second fetch starts only once the first is stored.
-	for len(fi.hitCh) > 0 {
-		<-fi.hitCh
+	for len(fi.RevocationServed()) > 0 {
+		<-fi.RevocationServed()
 	}
 	for range 2 {
 		select {
-		case <-fi.hitCh:
+		case <-fi.RevocationServed():
 		case <-time.After(5 * time.Second):
 			t.Fatal("no background refresh within 5 s")
 		}

@@ -41,64 +41,64 @@ func TestVerify(t *testing.T) {
 		token   string
 		wantErr error
 	}{
-		{name: "ES256 valid", token: fi.mint(now, tokenOpts{})},
-		{name: "RS256 valid", token: fi.mint(now, tokenOpts{alg: jose.RS256})},
-		{name: "typ application/at+jwt", token: fi.mint(now, tokenOpts{typ: "application/at+jwt"})},
-		{name: "typ in capitals", token: fi.mint(now, tokenOpts{typ: "AT+JWT"})},
-		{name: "aud array containing resource", token: fi.mint(now, tokenOpts{
+		{name: "ES256 valid", token: mint(fi, now, tokenOpts{})},
+		{name: "RS256 valid", token: mint(fi, now, tokenOpts{alg: jose.RS256})},
+		{name: "typ application/at+jwt", token: mint(fi, now, tokenOpts{typ: "application/at+jwt"})},
+		{name: "typ in capitals", token: mint(fi, now, tokenOpts{typ: "AT+JWT"})},
+		{name: "aud array containing resource", token: mint(fi, now, tokenOpts{
 			claims: set("aud", []string{"https://other.example", testResource})})},
-		{name: "fractional exp", token: fi.mint(now, tokenOpts{
+		{name: "fractional exp", token: mint(fi, now, tokenOpts{
 			claims: set("exp", float64(now.Add(time.Hour).Unix())+0.5)})},
-		{name: "no device_id", token: fi.mint(now, tokenOpts{claims: del("device_id")})},
+		{name: "no device_id", token: mint(fi, now, tokenOpts{claims: del("device_id")})},
 
-		{name: "wrong aud", wantErr: ErrWrongAudience, token: fi.mint(now, tokenOpts{
+		{name: "wrong aud", wantErr: ErrWrongAudience, token: mint(fi, now, tokenOpts{
 			claims: set("aud", "https://other.example")})},
-		{name: "aud array without resource", wantErr: ErrWrongAudience, token: fi.mint(now,
+		{name: "aud array without resource", wantErr: ErrWrongAudience, token: mint(fi, now,
 			tokenOpts{claims: set("aud", []string{"https://other.example"})})},
-		{name: "aud with trailing slash", wantErr: ErrWrongAudience, token: fi.mint(now,
+		{name: "aud with trailing slash", wantErr: ErrWrongAudience, token: mint(fi, now,
 			tokenOpts{claims: set("aud", testResource+"/")})},
-		{name: "no aud", wantErr: ErrWrongAudience, token: fi.mint(now,
+		{name: "no aud", wantErr: ErrWrongAudience, token: mint(fi, now,
 			tokenOpts{claims: del("aud")})},
-		{name: "wrong iss", wantErr: ErrWrongIssuer, token: fi.mint(now, tokenOpts{
+		{name: "wrong iss", wantErr: ErrWrongIssuer, token: mint(fi, now, tokenOpts{
 			claims: set("iss", "https://evil.example")})},
-		{name: "iss with trailing slash", wantErr: ErrWrongIssuer, token: fi.mint(now,
-			tokenOpts{claims: set("iss", fi.issuer()+"/")})},
-		{name: "expired", wantErr: ErrTokenExpired, token: fi.mint(now, tokenOpts{
+		{name: "iss with trailing slash", wantErr: ErrWrongIssuer, token: mint(fi, now,
+			tokenOpts{claims: set("iss", fi.URL+"/")})},
+		{name: "expired", wantErr: ErrTokenExpired, token: mint(fi, now, tokenOpts{
 			claims: set("exp", now.Add(-time.Second).Unix())})},
-		{name: "expires this second", wantErr: ErrTokenExpired, token: fi.mint(now,
+		{name: "expires this second", wantErr: ErrTokenExpired, token: mint(fi, now,
 			tokenOpts{claims: set("exp", now.Unix())})},
-		{name: "not valid yet", wantErr: ErrTokenNotYetValid, token: fi.mint(now, tokenOpts{
+		{name: "not valid yet", wantErr: ErrTokenNotYetValid, token: mint(fi, now, tokenOpts{
 			claims: set("nbf", now.Add(time.Minute).Unix())})},
-		{name: "no exp", wantErr: ErrMissingClaim, token: fi.mint(now,
+		{name: "no exp", wantErr: ErrMissingClaim, token: mint(fi, now,
 			tokenOpts{claims: del("exp")})},
-		{name: "no sub", wantErr: ErrMissingClaim, token: fi.mint(now,
+		{name: "no sub", wantErr: ErrMissingClaim, token: mint(fi, now,
 			tokenOpts{claims: del("sub")})},
-		{name: "aud of wrong type", wantErr: ErrMalformedToken, token: fi.mint(now,
+		{name: "aud of wrong type", wantErr: ErrMalformedToken, token: mint(fi, now,
 			tokenOpts{claims: set("aud", 42)})},
 
-		{name: "typ JWT", wantErr: ErrWrongTokenType, token: fi.mint(now,
+		{name: "typ JWT", wantErr: ErrWrongTokenType, token: mint(fi, now,
 			tokenOpts{typ: "JWT"})},
-		{name: "no typ", wantErr: ErrWrongTokenType, token: fi.mint(now,
+		{name: "no typ", wantErr: ErrWrongTokenType, token: mint(fi, now,
 			tokenOpts{typ: "-"})},
-		{name: "alg none", wantErr: ErrUnsupportedAlg, token: unsigned(t, fi.mint(now,
+		{name: "alg none", wantErr: ErrUnsupportedAlg, token: unsigned(t, mint(fi, now,
 			tokenOpts{}))},
-		{name: "alg HS256", wantErr: ErrUnsupportedAlg, token: fi.mint(now, tokenOpts{
+		{name: "alg HS256", wantErr: ErrUnsupportedAlg, token: mint(fi, now, tokenOpts{
 			alg: jose.HS256, key: []byte("0123456789abcdef0123456789abcdef"), kid: "ec-1"})},
-		{name: "alg ES384", wantErr: ErrUnsupportedAlg, token: fi.mint(now, tokenOpts{
+		{name: "alg ES384", wantErr: ErrUnsupportedAlg, token: mint(fi, now, tokenOpts{
 			alg: jose.ES384, key: mustP384(t), kid: "ec-1"})},
 
-		{name: "unknown kid", wantErr: ErrBadSignature, token: fi.mint(now, tokenOpts{
+		{name: "unknown kid", wantErr: ErrBadSignature, token: mint(fi, now, tokenOpts{
 			key: otherEC, kid: "ec-2"})},
-		{name: "known kid, other key", wantErr: ErrBadSignature, token: fi.mint(now,
+		{name: "known kid, other key", wantErr: ErrBadSignature, token: mint(fi, now,
 			tokenOpts{key: otherEC, kid: "ec-1"})},
-		{name: "no kid, other key", wantErr: ErrBadSignature, token: fi.mint(now,
+		{name: "no kid, other key", wantErr: ErrBadSignature, token: mint(fi, now,
 			tokenOpts{alg: jose.RS256, key: otherRSA, kid: ""})},
-		{name: "RS256 under the EC kid", wantErr: ErrBadSignature, token: fi.mint(now,
-			tokenOpts{alg: jose.RS256, key: fi.rsa, kid: "ec-1"})},
+		{name: "RS256 under the EC kid", wantErr: ErrBadSignature, token: mint(fi, now,
+			tokenOpts{alg: jose.RS256, key: fi.RSAKey, kid: "ec-1"})},
 		{name: "payload swapped", wantErr: ErrBadSignature, token: swapPayload(t,
-			fi.mint(now, tokenOpts{}), fi.mint(now, tokenOpts{claims: set("org_role", "admin")}))},
+			mint(fi, now, tokenOpts{}), mint(fi, now, tokenOpts{claims: set("org_role", "admin")}))},
 		{name: "signature flipped", wantErr: ErrBadSignature, token: flipSignature(t,
-			fi.mint(now, tokenOpts{}))},
+			mint(fi, now, tokenOpts{}))},
 
 		{name: "empty", wantErr: ErrMalformedToken, token: ""},
 		{name: "garbage", wantErr: ErrMalformedToken, token: "not.a.jwt"},
@@ -134,7 +134,7 @@ func TestVerifyClaims(t *testing.T) {
 	clock := newFakeClock()
 	v := newTestVerifier(t, fi, clock, nil)
 
-	raw := fi.mint(clock.Now(), tokenOpts{claims: func(c map[string]any) {
+	raw := mint(fi, clock.Now(), tokenOpts{claims: func(c map[string]any) {
 		c["org_role"] = "editor"
 		c["scope"] = "openid tenant"
 	}})
@@ -147,7 +147,7 @@ func TestVerifyClaims(t *testing.T) {
 		name      string
 		got, want any
 	}{
-		{name: "iss", got: c.Issuer, want: fi.issuer()},
+		{name: "iss", got: c.Issuer, want: fi.URL},
 		{name: "sub", got: c.Subject, want: "user-1"},
 		{name: "aud", got: strings.Join(c.Audience, " "), want: testResource},
 		{name: "exp", got: c.Expiry.Time(), want: clock.Now().Add(24 * time.Hour)},
@@ -194,7 +194,7 @@ func TestNewVerifierConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := VerifierConfig{
-				Issuer: fi.issuer(), Resource: testResource, HTTPClient: fi.srv.Client(),
+				Issuer: fi.URL, Resource: testResource, HTTPClient: fi.Client(),
 				ClientID: testClientID, ClientSecret: testClientSecret,
 			}
 			tt.edit(&cfg)
