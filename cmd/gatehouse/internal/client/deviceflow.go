@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -174,7 +175,11 @@ func (a *DeviceAuth) pollError(ctx context.Context, err error) error {
 // response body is left out; errors.As still finds the *oauth2.RetrieveError.
 func oauthError(request string, err error) error {
 	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
+	var ue *url.Error
+	switch {
+	case errors.As(err, &ue):
+		return unreachable(ue.URL, err)
+	case !errors.As(err, &re):
 		return fmt.Errorf("client: %s failed: %w", request, err)
 	}
 	msg := re.ErrorCode

@@ -88,11 +88,11 @@ func Discover(ctx context.Context, opts Options, serverURL string) (*Server, err
 		// RFC 9728 §3.3: the resource in the metadata must be the URL we derived the
 		// metadata address from, or the metadata must not be used.
 		if !sameURL(prm.Resource, norm) {
-			return nil, fmt.Errorf("client: %s publishes metadata for a different resource %q "+
-				"(RFC 9728 §3.3); refusing to sign in", norm, prm.Resource)
+			return nil, fmt.Errorf("client: the server at %s publishes metadata for a different "+
+				"resource %q (RFC 9728 §3.3); refusing to sign in", norm, prm.Resource)
 		}
 		if len(prm.AuthorizationServers) == 0 || prm.AuthorizationServers[0] == "" {
-			return nil, fmt.Errorf("client: %s names no authorization server in its "+
+			return nil, fmt.Errorf("client: the server at %s names no authorization server in its "+
 				"protected resource metadata", norm)
 		}
 		srv.Issuer = prm.AuthorizationServers[0]
@@ -156,8 +156,8 @@ func fetchProviderMetadata(ctx context.Context, hc *http.Client, srv *Server,
 	var md providerMetadata
 	status, err := getJSON(ctx, hc, addr, &md)
 	if errors.Is(err, errNotJSON) || (err == nil && status != http.StatusOK) {
-		return fmt.Errorf("client: %s is not a Gatehouse server: %s did not answer with "+
-			"OpenID Provider Metadata", srv.URL, addr)
+		return fmt.Errorf("client: the server at %s is not a Gatehouse server: %s did not "+
+			"answer with OpenID Provider Metadata", srv.URL, addr)
 	}
 	if err != nil {
 		return err
@@ -166,8 +166,8 @@ func fetchProviderMetadata(ctx context.Context, hc *http.Client, srv *Server,
 	// OpenID Connect Discovery 1.0 §4.3: the issuer in the document must be the one we
 	// asked (compared without a trailing slash, which NormalizeURL removed from user input).
 	if !sameURL(md.Issuer, srv.Issuer) {
-		return fmt.Errorf("client: %s claims to be issuer %q instead of %q; refusing to sign in",
-			addr, md.Issuer, srv.Issuer)
+		return fmt.Errorf("client: the metadata at %s is for issuer %q instead of %q; "+
+			"refusing to sign in", addr, md.Issuer, srv.Issuer)
 	}
 
 	// RFC 8628 §4: the device authorization endpoint is advertised in the metadata.
@@ -195,6 +195,16 @@ func fetchProviderMetadata(ctx context.Context, hc *http.Client, srv *Server,
 	return nil
 }
 
+// unreachable describes a request to addr that got no HTTP answer, without repeating
+// the method and address that *url.Error adds.
+func unreachable(addr string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Errorf("client: cannot reach %s: %w", addr, err)
+}
+
 // getJSON GETs addr and, when the answer is 200, decodes the body into v. It returns the
 // status code; a 200 whose body is not a JSON object yields errNotJSON.
 func getJSON(ctx context.Context, hc *http.Client, addr string, v any) (int, error) {
@@ -206,7 +216,7 @@ func getJSON(ctx context.Context, hc *http.Client, addr string, v any) (int, err
 
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("client: cannot reach %s: %w", addr, err)
+		return 0, unreachable(addr, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

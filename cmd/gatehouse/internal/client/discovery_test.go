@@ -41,7 +41,7 @@ func TestDiscoverRefusals(t *testing.T) {
 				q.metadataIssuer = "https://other.example"
 				return q.start()
 			},
-			want: "claims to be issuer",
+			want: "is for issuer",
 		},
 		{
 			name: "not an issuer",

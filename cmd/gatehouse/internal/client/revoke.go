@@ -20,7 +20,7 @@ var ErrRevocationFailed = errors.New("client: the server did not revoke the toke
 func Revoke(ctx context.Context, hc *http.Client, e *Entry) error {
 	hc = orDefault(hc)
 	if e.RevocationEndpoint == "" {
-		return fmt.Errorf("client: %s advertises no revocation endpoint", e.Issuer)
+		return fmt.Errorf("client: the issuer %s advertises no revocation endpoint", e.Issuer)
 	}
 	token, hint := e.RefreshToken, "refresh_token"
 	if token == "" {
@@ -39,7 +39,7 @@ func Revoke(ctx context.Context, hc *http.Client, e *Entry) error {
 
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("client: cannot reach %s: %w", e.RevocationEndpoint, err)
+		return unreachable(e.RevocationEndpoint, err)
 	}
 	defer resp.Body.Close()
 

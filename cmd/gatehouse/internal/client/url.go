@@ -42,7 +42,7 @@ func sameURL(a, b string) bool {
 func checkTransport(raw string, allowInsecure bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("client: %q is not an absolute URL", raw)
+		return fmt.Errorf("client: the address %q is not an absolute URL", raw)
 	}
 
 	switch {
@@ -51,10 +51,10 @@ func checkTransport(raw string, allowInsecure bool) error {
 	case u.Scheme == "http" && (allowInsecure || isLoopback(u.Hostname())):
 		return nil
 	case u.Scheme == "http":
-		return fmt.Errorf("client: %s uses plain http; use https (or allow insecure http "+
-			"explicitly for a test server)", raw)
+		return fmt.Errorf("client: refusing plain http to %s; use https (or allow insecure "+
+			"http explicitly for a test server)", raw)
 	default:
-		return fmt.Errorf("client: %s is not an http or https URL", raw)
+		return fmt.Errorf("client: the address %s is not an http or https URL", raw)
 	}
 }
 
