@@ -5,5 +5,5 @@
 // revocation list, and HTTP middleware that answers the RFC 6750 way.
 //
 // The package imports nothing else from the Gatehouse module, so a tenant server can
-// depend on it alone.
+// depend on it alone. Package rbactest has a fake issuer for a tenant server's tests.
 package rbac

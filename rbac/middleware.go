@@ -123,10 +123,11 @@ func (v *Verifier) refuse(w http.ResponseWriter, r *http.Request, err error) {
 
 	// RFC 6750 §3: challenge with the Bearer scheme on 401, 400 and 403. RFC 9728
 	// §5.1: point the client at this resource's metadata.
-	if status != http.StatusServiceUnavailable {
-		w.Header().Set("WWW-Authenticate", v.challenge(code, desc, status != http.StatusForbidden))
-	} else {
+	switch status {
+	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "1")
+	default:
+		w.Header().Set("WWW-Authenticate", v.challenge(code, desc, status != http.StatusForbidden))
 	}
 
 	w.Header().Set("Content-Type", "application/json")

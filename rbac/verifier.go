@@ -220,6 +220,9 @@ func (v *Verifier) Verify(ctx context.Context, rawToken string) (*Claims, error)
 	}
 
 	// RFC 9068 §4: verify the signature with the issuer's keys (RFC 7515 §5.2).
+	// TODO: go-oidc reports a JWKS that cannot be fetched with an untyped error, so an
+	// unknown kid during a JWKS outage comes out as ErrBadSignature (401), not as an
+	// outage (503). Telling them apart needs our own key set or a typed go-oidc error.
 	payload, err := v.keys.VerifySignature(ctx, rawToken)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadSignature, err)

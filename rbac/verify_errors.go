@@ -29,7 +29,7 @@ var (
 	// ErrUnsupportedAlg: the alg header is neither ES256 nor RS256.
 	ErrUnsupportedAlg error = &tokenError{desc: "signing algorithm not accepted"}
 	// ErrBadSignature: no key of the issuer's JWKS verifies the signature, including
-	// when the kid is unknown even after re-fetching the JWKS.
+	// when the kid is unknown even after re-fetching the JWKS, or that re-fetch failed.
 	ErrBadSignature error = &tokenError{desc: "signature does not verify"}
 	// ErrWrongIssuer: iss is not exactly the configured issuer.
 	ErrWrongIssuer error = &tokenError{desc: "token issued by another issuer"}
