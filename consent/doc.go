@@ -1,0 +1,23 @@
+// Package consent serves the pages where a person approves a command-line tool that
+// logs in with the device authorization grant (RFC 8628): sign in, type the code the
+// terminal shows, check the device, approve or deny.
+//
+// The pages are rendered on the server with html/template and need no JavaScript. The
+// server mounts the Handler at the root; the paths are absolute:
+//
+//	GET  /device           code entry; ?user_code= pre-fills the field (RFC 8628 §3.3.1)
+//	POST /device           user_code -> the confirmation page
+//	POST /device/decision  user_code, action ("approve" or "deny"), trust ("on")
+//	GET  /login            sign-in form; return_to is a relative path to go back to
+//	POST /login            email, password, return_to, user_code (carried, optional)
+//	POST /logout           ends the browser session
+//
+// Every POST form also carries the CSRF token in the field gorilla.csrf.Token, tied to
+// the gatehouse_csrf cookie. A pre-filled user_code is only ever a suggestion: nothing
+// is approved without a POST of the Approve button. After the first GET the user code
+// travels only in form bodies, never in a URL.
+//
+// A client that is not a browser and drives the pages of an https issuer must send an
+// Origin (or Referer) header naming the issuer, as browsers do; gorilla/csrf refuses
+// unsafe requests without one.
+package consent
