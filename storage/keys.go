@@ -17,3 +17,17 @@ const (
 	keySigningKeys   = "gh:signing-keys"
 	keyJTI           = "gh:jti:" // + jti -> "1" (client assertion replay cache)
 )
+
+// Organizations, tenants, members and invitations.
+const (
+	keyOrg         = "gh:org:"         // + org id -> hash {id, name, created_at}
+	keyOrgMembers  = "gh:orgmembers:"  // + org id -> hash user id -> role
+	keyUserOrgs    = "gh:userorgs:"    // + user id -> hash org id -> role
+	keyOrgTenants  = "gh:orgtenants:"  // + org id -> set of tenant ids
+	keyTenant      = "gh:tenant:"      // + tenant id -> hash
+	keyTenantURL   = "gh:tenanturl:"   // + resource URL -> tenant id
+	keyBilling     = "gh:billing:"     // + org id -> hash {plan, billing_email}
+	keyInvitation  = "gh:invitation:"  // + invitation id -> hash
+	keyInviteToken = "gh:invitetoken:" // + HMAC(token) -> invitation id
+	keyOrgInvites  = "gh:orginvites:"  // + org id -> set of invitation ids
+)
