@@ -152,7 +152,7 @@ func (s *Store) AddMember(ctx context.Context, orgID, userID string, role rbac.R
 	return nil
 }
 
-// changeMemberScript sets (ARGV[3] = role) or removes (ARGV[3] = '') a membership,
+// changeMemberScript sets (ARGV[3] = role) or removes (ARGV[3] = ”) a membership,
 // atomically re-checking what the caller's permission decision rested on: the actor's
 // role (ARGV[4]) and the target's role (ARGV[5]) are unchanged, and the organization
 // keeps at least one admin. KEYS: org members, target's user orgs.
