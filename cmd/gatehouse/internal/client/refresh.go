@@ -93,8 +93,9 @@ func (s *Store) refreshIfDue(ctx context.Context, e *Entry) error {
 		return oauthError("refresh request", err)
 	}
 
-	// Store: the caller writes e back, including the rotated refresh token.
-	return e.setToken(tok, now)
+	// Store: the caller writes e back, including the rotated refresh token. Relative
+	// lifetimes are turned into times with the wall clock, as x/oauth2 did for Expiry.
+	return e.setToken(tok, time.Now())
 }
 
 // due reports whether e's access token is missing or expires within refreshMargin.

@@ -108,6 +108,14 @@ func TestTokenConcurrentRefreshOnce(t *testing.T) {
 	if n := len(p.requests("token")) - before; n != 1 {
 		t.Errorf("refresh requests = %d, want 1", n)
 	}
+
+	// refresh_token_expires_in counts from when the answer arrived, not from the
+	// store's (here advanced) clock.
+	stored, err := s.Get(e.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNear(t, "RefreshExpiry", stored.RefreshExpiry, time.Now().Add(86400*time.Second))
 }
 
 // TestTokenSessionEnded checks the cases where only a new sign-in helps.

@@ -70,8 +70,9 @@ type Store struct {
 	// HTTPClient is used to refresh and revoke tokens; nil means [NewHTTPClient].
 	HTTPClient *http.Client
 
-	// Now returns the current time; nil means time.Now. Tests move it forward to make
-	// an access token due for refresh.
+	// Now is the clock that decides whether an access token is due for refresh; nil
+	// means time.Now. Times in token responses are always computed with time.Now, as
+	// x/oauth2 does. Tests move Now forward to make a token due.
 	Now func() time.Time
 }
 
