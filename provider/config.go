@@ -27,8 +27,8 @@ type Config struct {
 	AccessTokenLifetime time.Duration
 	// IDTokenLifetime is an ID token's lifetime (1h).
 	IDTokenLifetime time.Duration
-	// Resources resolves RFC 8707 resource indicators to tenants; nil accepts only the
-	// issuer itself.
+	// Resources resolves RFC 8707 resource indicators to tenants; nil means the tenants
+	// registered in the store.
 	Resources ResourceResolver
 	// Logger receives operational logs (slog.Default()).
 	Logger *slog.Logger

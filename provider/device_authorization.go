@@ -143,9 +143,6 @@ func (p *Provider) checkResources(r *http.Request, raw []string) ([]string, erro
 	if err != nil || !u.IsAbs() || u.Fragment != "" || u.Host == "" {
 		return nil, errInvalidTarget.WithHintf("The resource '%s' is not an absolute URI without a fragment.", raw[0])
 	}
-	if p.cfg.Resources == nil {
-		return nil, errInvalidTarget.WithHintf("The resource '%s' is not a registered tenant.", raw[0])
-	}
 	res, err := p.cfg.Resources.ResolveResource(r.Context(), uri)
 	if errors.Is(err, fosite.ErrNotFound) {
 		return nil, errInvalidTarget.WithHintf("The resource '%s' is not a registered tenant.", raw[0])

@@ -68,6 +68,9 @@ func New(cfg Config, store *storage.Store, keys *storage.SigningKeys) (*Provider
 		Config: fcfg,
 	}
 
+	if cfg.Resources == nil {
+		cfg.Resources = storeResources{store: store}
+	}
 	p := &Provider{cfg: cfg, store: store, log: cfg.Logger, fcfg: fcfg,
 		access: accessStrategy, idToken: idStrategy, keys: keys}
 

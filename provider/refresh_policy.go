@@ -23,7 +23,8 @@ func (h *refreshPolicyHandler) CanSkipClientAuth(context.Context, fosite.AccessR
 	return false
 }
 
-// HandleTokenEndpointRequest clamps the lifetimes fosite just set.
+// HandleTokenEndpointRequest refuses a grant whose authorization ended or whose person
+// left the organization, refreshes the role, and clamps the lifetimes fosite just set.
 func (h *refreshPolicyHandler) HandleTokenEndpointRequest(ctx context.Context, r fosite.AccessRequester) error {
 	if !h.CanHandleTokenEndpointRequest(ctx, r) {
 		return fosite.ErrUnknownRequest
@@ -34,6 +35,9 @@ func (h *refreshPolicyHandler) HandleTokenEndpointRequest(ctx context.Context, r
 	}
 	if !h.p.cfg.Now().Before(sess.AuthorizationExpiresAt) {
 		return fosite.ErrInvalidGrant.WithHint("The device's authorization has ended; connect again.")
+	}
+	if err := h.p.refreshMembership(ctx, sess); err != nil {
+		return err
 	}
 	h.p.setExpiries(sess)
 	return nil

@@ -35,13 +35,14 @@ type devSeed struct {
 
 const devAdminEmail = "admin@example.com"
 
-// seedDev creates the dev admin (and, once organizations exist, Acme and its tenant).
+// seedDev creates the dev admin, the organization Acme with the admin as its admin,
+// and Acme's demo tenant.
 func seedDev(ctx context.Context, st *storage.Store, password string) (*devSeed, error) {
 	seed := &devSeed{email: devAdminEmail, password: password}
 	if seed.password == "" {
 		seed.password, seed.random = rand.Text()[:16], true
 	}
-	_, err := st.CreateUser(ctx, devAdminEmail, "Dev Admin", seed.password)
+	admin, err := st.CreateUser(ctx, devAdminEmail, "Dev Admin", seed.password)
 	if errors.Is(err, storage.ErrExists) {
 		seed.password, seed.random = "", false
 		return seed, nil
@@ -49,13 +50,37 @@ func seedDev(ctx context.Context, st *storage.Store, password string) (*devSeed,
 	if err != nil {
 		return nil, fmt.Errorf("seed dev admin: %w", err)
 	}
+
+	org, err := st.CreateOrganization(ctx, devOrgName, admin.ID)
+	if err != nil {
+		return nil, fmt.Errorf("seed dev organization: %w", err)
+	}
+	_, _, err = st.CreateTenant(ctx, storage.TenantSpec{
+		OrgID: org.ID, Name: "Acme demo tenant", URL: DevTenantURL,
+		ClientID: DevTenantClientID, ClientSecret: DevTenantClientSecret,
+	})
+	if err != nil && !errors.Is(err, storage.ErrExists) {
+		return nil, fmt.Errorf("seed dev tenant: %w", err)
+	}
 	return seed, nil
 }
+
+// The dev tenant is where `go run ./cmd/demo-tenant` listens by default, with the
+// client credentials demo-tenant uses by default, so the two run together with no setup.
+// The secret is public on purpose: it exists only in dev mode.
+const (
+	devOrgName            = "Acme"
+	DevTenantURL          = "http://127.0.0.1:8421"
+	DevTenantClientID     = "demo-tenant"
+	DevTenantClientSecret = "demo-tenant-dev-secret"
+)
 
 func (d *devSeed) printNextSteps(w io.Writer, issuer string) {
 	fmt.Fprintln(w, "")
 	fmt.Fprintln(w, "Gatehouse is running in dev mode. Next, in another terminal:")
 	fmt.Fprintf(w, "    go run ./cmd/gatehouse connect --url %s\n", issuer)
+	fmt.Fprintln(w, "or, for the Acme demo tenant (start it with `go run ./cmd/demo-tenant`):")
+	fmt.Fprintf(w, "    go run ./cmd/gatehouse connect --url %s\n", DevTenantURL)
 	fmt.Fprintf(w, "Sign in at %s%s as %s", issuer, provider.PathVerification, d.email)
 	switch {
 	case d.password == "":

@@ -135,6 +135,7 @@ func (o *serveOptions) run(ctx context.Context) error {
 		TrustedDeviceLifetime: o.trustedDeviceLifetime,
 		CSRFKey:               st.DerivedKey("csrf"),
 		Logger:                log,
+		Authorize:             approvalPolicy(p),
 	})
 	if err != nil {
 		return err
@@ -153,6 +154,18 @@ func (o *serveOptions) run(ctx context.Context) error {
 		dev.printNextSteps(os.Stderr, o.issuer)
 	}
 	return serveHTTP(ctx, ln, router, log)
+}
+
+// approvalPolicy lets the consent pages ask the provider who may approve what; a
+// person outside the tenant's organization is told so and the device is denied.
+func approvalPolicy(p *provider.Provider) func(context.Context, *storage.User, *storage.DeviceRequest) (storage.Approval, error) {
+	return func(ctx context.Context, u *storage.User, req *storage.DeviceRequest) (storage.Approval, error) {
+		a, err := p.ApprovalFor(ctx, u, req)
+		if errors.Is(err, provider.ErrNotOrgMember) {
+			return a, &consent.RefusalError{Message: "You are not a member of the organization that owns this tenant, so this device was denied."}
+		}
+		return a, err
+	}
 }
 
 // waitForRedis retries for a while at start, so that gatehouse may start before Redis.
