@@ -72,6 +72,8 @@ func (h *deviceGrantHandler) HandleTokenEndpointRequest(ctx context.Context, r f
 		}
 		h.p.log.WarnContext(ctx, "device code replayed; its tokens are revoked",
 			"client_id", client.GetID(), "device_id", res.Request.ID)
+		h.p.audit(ctx, storage.AuditEvent{Type: storage.AuditDeviceCodeReplay,
+			DeviceID: res.Request.ID, IP: clientIP(ctx), Detail: "device_code presented again"})
 		return fosite.ErrInvalidGrant.WithHint("The device_code was already used; the tokens it gave are revoked.")
 	case storage.PollApproved:
 		return h.grant(ctx, r, res.Request)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/ory/fosite"
 )
@@ -40,7 +41,22 @@ func (h *refreshPolicyHandler) HandleTokenEndpointRequest(ctx context.Context, r
 		return err
 	}
 	h.p.setExpiries(sess)
+
+	// last_seen_at and the address are kept up to date at refresh, the one moment the
+	// device talks to Gatehouse.
+	if err := h.p.store.TouchDevice(ctx, sess.DeviceID, clientIP(ctx)); err != nil {
+		return fosite.ErrServerError.WithWrap(err)
+	}
 	return nil
+}
+
+// clientIP is the remote address of the HTTP request fosite keeps in ctx.
+func clientIP(ctx context.Context) string {
+	r, ok := ctx.Value(fosite.RequestContextKey).(*http.Request)
+	if !ok {
+		return ""
+	}
+	return clientIPFromRequest(r)
 }
 
 // PopulateTokenEndpointResponse tells the client when the authorization ends.

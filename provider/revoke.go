@@ -2,21 +2,43 @@ package provider
 
 import (
 	"net/http"
+
+	"github.com/ory/fosite"
+
+	"github.com/gatehouse-auth/gatehouse/storage"
 )
 
 // Revoke serves token revocation (RFC 7009) through fosite: revoking either token of a
 // grant revokes the whole grant (§2.1), and an unknown token still gets 200 (§2.2).
+// Revoking a device's token ends the device too: that is what `gatehouse logout` does.
 func (p *Provider) Revoke(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 
-	if _, err := parseForm(w, r); err != nil {
-		p.writeError(ctx, w, r, err, true)
-		return
-	}
-	err := p.oauth.NewRevocationRequest(ctx, r)
+	form, err := parseForm(w, r)
 	if err != nil {
 		p.writeError(ctx, w, r, err, true)
 		return
+	}
+
+	// Find the device before fosite deletes the token that names it.
+	var deviceID, ownerID string
+	_, req, err := p.oauth.IntrospectToken(ctx, form.Get("token"), fosite.TokenUse(form.Get("token_type_hint")), new(Session))
+	if err == nil {
+		if s, ok := req.GetSession().(*Session); ok {
+			deviceID, ownerID = s.DeviceID, s.Subject
+		}
+	}
+
+	if err := p.oauth.NewRevocationRequest(ctx, r); err != nil {
+		p.writeError(ctx, w, r, err, true)
+		return
+	}
+
+	if deviceID != "" {
+		if err := p.store.DeleteDevice(ctx, deviceID); err == nil {
+			p.audit(ctx, storage.AuditEvent{Type: storage.AuditDeviceDeleted, ActorID: ownerID,
+				DeviceID: deviceID, IP: clientIPFromRequest(r), Detail: "token revoked by the client (logout)"})
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)

@@ -24,6 +24,7 @@ if ARGV[2] == 'approved' then
   for k, v in pairs(fields) do redis.call('HSET', KEYS[2], k, v) end
   redis.call('PEXPIREAT', KEYS[2], ARGV[5])
   redis.call('ZADD', KEYS[3], ARGV[1], fields['id'])
+  if fields['org_id'] ~= '' then redis.call('ZADD', KEYS[4], ARGV[1], fields['id']) end
 end
 return 1
 `)
@@ -76,16 +77,17 @@ func (s *Store) decide(ctx context.Context, dcKey string, st DeviceCodeStatus, a
 		return fmt.Errorf("storage: encode approval: %w", err)
 	}
 
-	fields, devKey, userKey, expireAt := []byte("{}"), keyDevice, keyUserDevices, int64(0)
+	fields, devKey, userKey, orgKey := []byte("{}"), keyDevice, keyUserDevices, keyOrgDevices
+	expireAt := int64(0)
 	if dev != nil {
 		if fields, err = json.Marshal(dev.fields()); err != nil {
 			return fmt.Errorf("storage: encode device: %w", err)
 		}
-		devKey, userKey = keyDevice+dev.ID, keyUserDevices+dev.UserID
+		devKey, userKey, orgKey = keyDevice+dev.ID, keyUserDevices+dev.UserID, keyOrgDevices+dev.OrgID
 		expireAt = ms(dev.ExpiresAt.Add(deviceRetention))
 	}
 
-	keys := []string{dcKey, devKey, userKey}
+	keys := []string{dcKey, devKey, userKey, orgKey}
 	args := []any{ms(s.now()), string(st), approval, fields, expireAt}
 	n, err := decideScript.Run(ctx, s.rdb, keys, args...).Int()
 	if err != nil {

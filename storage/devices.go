@@ -14,6 +14,9 @@ const (
 	DeviceActive  = "active"
 	DeviceLocked  = "locked"
 	DeviceExpired = "expired"
+	// DeviceRevoked is final: a replayed refresh token (RFC 9700 §4.14.2) revoked the
+	// device's grant, and it cannot be unlocked.
+	DeviceRevoked = "revoked"
 )
 
 // AuthorizedDevice is one approved device login: the grant its tokens share.

@@ -11,9 +11,11 @@ const (
 	keyDevice        = "gh:device:"      // + device id -> hash
 	keyUserDevices   = "gh:userdevices:" // + user id -> zset of device ids by creation
 	keyRevokedDevice = "gh:revoked-devices"
-	keyUser          = "gh:user:"    // + user id -> hash
-	keyUserEmail     = "gh:email:"   // + lower-case email -> user id
-	keyWebSession    = "gh:websess:" // + HMAC(cookie) -> hash
+	keyOrgDevices    = "gh:orgdevices:" // + org id -> zset of device ids authorized for its tenants
+	keyAudit         = "gh:audit"       // stream of audit events
+	keyUser          = "gh:user:"       // + user id -> hash
+	keyUserEmail     = "gh:email:"      // + lower-case email -> user id
+	keyWebSession    = "gh:websess:"    // + HMAC(cookie) -> hash
 	keySigningKeys   = "gh:signing-keys"
 	keyJTI           = "gh:jti:" // + jti -> "1" (client assertion replay cache)
 )

@@ -128,6 +128,9 @@ func (s *Store) GetRefreshTokenSession(ctx context.Context, signature string, se
 		return nil, err
 	}
 	if active, _ := vals[1].(string); active != "1" {
+		if err := s.revokeDeviceForReuse(ctx, sr.DeviceID); err != nil {
+			return nil, err
+		}
 		return req, fosite.ErrInactiveToken
 	}
 	if err := s.checkDeviceUsable(ctx, sr.DeviceID); err != nil {
