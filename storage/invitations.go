@@ -246,14 +246,26 @@ func (s *Store) ResendInvitation(ctx context.Context, id string, ttl time.Durati
 	return inv, token, err
 }
 
-// RevokeInvitation makes a pending invitation's link unusable.
+var revokeInvitationScript = redis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return 0 end
+if st ~= 'pending' then return -1 end
+redis.call('HSET', KEYS[1], 'status', 'revoked')
+return 1
+`)
+
+// RevokeInvitation makes a pending invitation's link unusable. One already accepted
+// or revoked gives ErrInvitationUsed.
 func (s *Store) RevokeInvitation(ctx context.Context, id string) error {
-	inv, err := s.Invitation(ctx, id)
+	n, err := revokeInvitationScript.Run(ctx, s.rdb, []string{keyInvitation + id}).Int()
 	if err != nil {
-		return err
+		return fmt.Errorf("storage: revoke invitation: %w", err)
 	}
-	if inv.Status != InvitationPending {
+	switch n {
+	case 0:
+		return fosite.ErrNotFound
+	case -1:
 		return ErrInvitationUsed
 	}
-	return s.rdb.HSet(ctx, keyInvitation+id, "status", InvitationRevoked).Err()
+	return nil
 }
