@@ -71,9 +71,10 @@ func (s *Store) decodeRequest(ctx context.Context, data []byte, sess fosite.Sess
 		return nil, nil, fmt.Errorf("storage: decode request: %w", err)
 	}
 	if sess == nil {
-		return nil, nil, fmt.Errorf("storage: decode request %s: no session to decode into", sr.ID)
-	}
-	if err := json.Unmarshal(sr.Session, sess); err != nil {
+		// fosite's revocation handler passes no session: it needs only the request id
+		// and the client.
+		sess = &opaqueSession{Raw: sr.Session}
+	} else if err := json.Unmarshal(sr.Session, sess); err != nil {
 		return nil, nil, fmt.Errorf("storage: decode session: %w", err)
 	}
 
@@ -95,3 +96,14 @@ func (s *Store) decodeRequest(ctx context.Context, data []byte, sess fosite.Sess
 	}
 	return req, &sr, nil
 }
+
+// opaqueSession stands for a session that the caller did not ask to decode.
+type opaqueSession struct {
+	Raw json.RawMessage
+}
+
+func (o *opaqueSession) SetExpiresAt(fosite.TokenType, time.Time) {}
+func (o *opaqueSession) GetExpiresAt(fosite.TokenType) time.Time  { return time.Time{} }
+func (o *opaqueSession) GetUsername() string                      { return "" }
+func (o *opaqueSession) GetSubject() string                       { return "" }
+func (o *opaqueSession) Clone() fosite.Session                    { c := *o; return &c }
