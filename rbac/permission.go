@@ -25,6 +25,9 @@ const (
 	PermBilling Permission = "billing:manage"
 	// PermDeleteOrg allows deleting the organization.
 	PermDeleteOrg Permission = "org:delete"
+	// PermManageDevices allows listing, locking and unlocking the devices that members
+	// authorized for the organization's tenants (to shut out a lost laptop).
+	PermManageDevices Permission = "devices:manage"
 )
 
 // grants is the one table of who may do what: one row per permission, one column per
@@ -41,6 +44,7 @@ var grants = []struct {
 	{PermManageAdmins, true, false, false},
 	{PermBilling, true, false, false},
 	{PermDeleteOrg, true, false, false},
+	{PermManageDevices, true, false, false},
 }
 
 // Can reports whether role r holds permission p. An unknown role holds nothing, and

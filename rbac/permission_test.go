@@ -46,6 +46,10 @@ func TestRoleCan(t *testing.T) {
 		{name: "editor org:delete", role: RoleEditor, perm: PermDeleteOrg, want: false},
 		{name: "viewer org:delete", role: RoleViewer, perm: PermDeleteOrg, want: false},
 
+		{name: "admin devices:manage", role: RoleAdmin, perm: PermManageDevices, want: true},
+		{name: "editor devices:manage", role: RoleEditor, perm: PermManageDevices, want: false},
+		{name: "viewer devices:manage", role: RoleViewer, perm: PermManageDevices, want: false},
+
 		{name: "empty role org:read", role: "", perm: PermViewOrg, want: false},
 		{name: "unknown role org:read", role: "owner", perm: PermViewOrg, want: false},
 		{name: "admin unknown permission", role: RoleAdmin, perm: "org:own", want: false},
@@ -91,7 +95,7 @@ func TestAllPermissions(t *testing.T) {
 	all := AllPermissions()
 	want := []Permission{
 		PermViewOrg, PermTenantRead, PermTenantWrite, PermManageTenants,
-		PermManageMembers, PermManageAdmins, PermBilling, PermDeleteOrg,
+		PermManageMembers, PermManageAdmins, PermBilling, PermDeleteOrg, PermManageDevices,
 	}
 	if !slices.Equal(all, want) {
 		t.Fatalf("AllPermissions() = %v, want %v", all, want)
