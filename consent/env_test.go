@@ -266,3 +266,29 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.buf.String()
 }
+
+// browserFrom is a browser whose requests come from addr (host:port), served by the
+// handler directly so that the remote address can be chosen.
+func (e *env) browserFrom(addr string) *browser {
+	b := e.browser()
+	b.client.Transport = handlerTransport{h: e.h, remoteAddr: addr}
+	return b
+}
+
+// handlerTransport serves requests with a handler in process, from remoteAddr.
+type handlerTransport struct {
+	h          http.Handler
+	remoteAddr string
+}
+
+func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.RemoteAddr = t.remoteAddr
+	r.RequestURI = req.URL.RequestURI()
+	if r.Body == nil {
+		r.Body = http.NoBody
+	}
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
