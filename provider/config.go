@@ -84,6 +84,7 @@ const (
 	PathRevokedDevices      = "/oauth2/revoked-devices"
 	PathHealthz             = "/healthz"
 	PathReadyz              = "/readyz"
+	PathMetrics             = "/metrics"
 	// PathVerification is the verification_uri: the consent package serves it.
 	PathVerification = "/device"
 )

@@ -89,6 +89,7 @@ func (p *Provider) DeviceAuthorization(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	p.metrics.deviceRequests.Inc()
 	p.log.InfoContext(ctx, "device authorization requested",
 		"client_id", req.ClientID, "device_id", req.ID, "hostname", req.Details.Hostname,
 		"ip_address", req.Details.IPAddress)

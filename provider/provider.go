@@ -27,6 +27,7 @@ type Provider struct {
 	access  *oauth2.DefaultJWTStrategy
 	idToken *openid.DefaultStrategy
 	keys    *storage.SigningKeys
+	metrics *metrics
 }
 
 // New composes fosite on store with the given signing keys.
@@ -72,7 +73,7 @@ func New(cfg Config, store *storage.Store, keys *storage.SigningKeys) (*Provider
 		cfg.Resources = storeResources{store: store}
 	}
 	p := &Provider{cfg: cfg, store: store, log: cfg.Logger, fcfg: fcfg,
-		access: accessStrategy, idToken: idStrategy, keys: keys}
+		access: accessStrategy, idToken: idStrategy, keys: keys, metrics: newMetrics()}
 
 	strategy := &compose.CommonStrategy{
 		CoreStrategy:               accessStrategy,

@@ -25,4 +25,5 @@ func (p *Provider) Routes(r *mux.Router) {
 	route(PathRevokedDevices, p.RevokedDevices, http.MethodGet)
 	route(PathHealthz, p.Healthz, http.MethodGet, http.MethodHead)
 	route(PathReadyz, p.Readyz, http.MethodGet, http.MethodHead)
+	r.Handle(PathMetrics, p.Metrics()).Methods(http.MethodGet)
 }

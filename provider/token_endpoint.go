@@ -33,13 +33,21 @@ func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
 
 	req, err := p.oauth.NewAccessRequest(ctx, r, new(Session))
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.tokenError(w, r, grant, err)
 		return
 	}
 	resp, err := p.oauth.NewAccessResponse(ctx, req)
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.tokenError(w, r, grant, err)
 		return
 	}
+	p.metrics.tokenResponses.WithLabelValues(grant, "ok").Inc()
 	p.oauth.WriteAccessResponse(ctx, w, req, resp)
+}
+
+// tokenError answers a token request with its OAuth error and counts the outcome.
+func (p *Provider) tokenError(w http.ResponseWriter, r *http.Request, grant string, err error) {
+	rfc := p.toRFC(r.Context(), err)
+	p.metrics.tokenResponses.WithLabelValues(grant, rfc.ErrorField).Inc()
+	p.writeError(r.Context(), w, r, rfc, true)
 }
