@@ -151,7 +151,7 @@ func (s *Store) ClientAssertionJWTValid(ctx context.Context, jti string) error {
 
 // SetClientAssertionJWT implements fosite.ClientManager.
 func (s *Store) SetClientAssertionJWT(ctx context.Context, jti string, exp time.Time) error {
-	ttl := time.Until(exp)
+	ttl := exp.Sub(s.now())
 	if ttl <= 0 {
 		return nil
 	}

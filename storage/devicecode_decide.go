@@ -12,8 +12,14 @@ import (
 
 // decideScript moves a pending, unexpired request to approved or denied. On approval
 // it also creates the authorized device and indexes it under its owner, in the same
-// step, so that a device exists exactly when its code was approved.
+// step, so that a device exists exactly when its code was approved. An index lives as
+// long as the longest-lived device record in it (NX sets a first expiry, GT extends it).
 var decideScript = redis.NewScript(`
+local function index(key, id)
+  redis.call('ZADD', key, ARGV[1], id)
+  redis.call('PEXPIREAT', key, ARGV[5], 'NX')
+  redis.call('PEXPIREAT', key, ARGV[5], 'GT')
+end
 local h = redis.call('HMGET', KEYS[1], 'status', 'expires_at')
 if not h[1] then return 0 end
 if tonumber(ARGV[1]) >= tonumber(h[2]) then return -2 end
@@ -23,8 +29,8 @@ if ARGV[2] == 'approved' then
   local fields = cjson.decode(ARGV[4])
   for k, v in pairs(fields) do redis.call('HSET', KEYS[2], k, v) end
   redis.call('PEXPIREAT', KEYS[2], ARGV[5])
-  redis.call('ZADD', KEYS[3], ARGV[1], fields['id'])
-  if fields['org_id'] ~= '' then redis.call('ZADD', KEYS[4], ARGV[1], fields['id']) end
+  index(KEYS[3], fields['id'])
+  if fields['org_id'] ~= '' then index(KEYS[4], fields['id']) end
 end
 return 1
 `)

@@ -19,6 +19,12 @@ const (
 	argonThreads   = 1
 	argonKeyLen    = 32
 	argonSaltLen   = 16
+
+	// A stored hash is only trusted within these bounds when it is checked.
+	argonMaxMemoryKiB = 1 << 20 // 1 GiB
+	argonMaxTime      = 16
+	argonMinSaltLen   = 8
+	argonMinKeyLen    = 16
 )
 
 // ErrWrongPassword is returned when a password does not match its hash.
@@ -61,6 +67,14 @@ func CheckPassword(hash, password string) error {
 	want, err := base64.RawStdEncoding.DecodeString(parts[5])
 	if err != nil {
 		return fmt.Errorf("storage: bad argon2 key: %w", err)
+	}
+
+	// A damaged or tampered hash must not crash argon2 (no passes, no lanes, no key),
+	// exhaust memory or time, or accept every password (an empty key equals an empty key).
+	if iter < 1 || iter > argonMaxTime || threads < 1 || mem > argonMaxMemoryKiB ||
+		len(salt) < argonMinSaltLen || len(want) < argonMinKeyLen {
+		return fmt.Errorf("storage: argon2 hash out of bounds (%s, %d-byte salt, %d-byte key)",
+			parts[3], len(salt), len(want))
 	}
 
 	got := argon2.IDKey([]byte(password), salt, iter, mem, threads, uint32(len(want)))

@@ -1,0 +1,212 @@
+package storage_test
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ory/fosite"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/gatehouse-auth/gatehouse/storage"
+)
+
+// approvedDevice runs a device request through approval and returns the device.
+func (e *env) approvedDevice(t *testing.T) *storage.AuthorizedDevice {
+	t.Helper()
+	dc, uc := newCodes()
+	e.newDeviceRequest(t, dc, uc)
+	a := e.approval()
+	a.Trusted, a.ExpiresAt = false, e.clock.Now().Add(24*time.Hour)
+	dev, err := e.store.ApproveDeviceRequest(e.ctx, uc, a)
+	if err != nil {
+		t.Fatalf("ApproveDeviceRequest: %v", err)
+	}
+	return dev
+}
+
+var deviceCases = []conformanceCase{
+	// A device's tokens stop working the moment it is locked, deleted or past its
+	// lifetime, whatever the tokens' own expiry says.
+	{"tokens of an unusable device are refused", func(t *testing.T, e *env) {
+		tests := []struct {
+			name    string
+			spoil   func(t *testing.T, dev *storage.AuthorizedDevice)
+			refused bool
+		}{
+			{"active", func(*testing.T, *storage.AuthorizedDevice) {}, false},
+			{"locked", func(t *testing.T, dev *storage.AuthorizedDevice) {
+				if err := e.store.LockDevice(e.ctx, dev.ID); err != nil {
+					t.Fatal(err)
+				}
+			}, true},
+			{"locked in Redis directly", func(t *testing.T, dev *storage.AuthorizedDevice) {
+				if err := e.rdb.HSet(e.ctx, "gh:device:"+dev.ID, "status", storage.DeviceLocked).Err(); err != nil {
+					t.Fatal(err)
+				}
+			}, true},
+			{"revoked for refresh token reuse", func(t *testing.T, dev *storage.AuthorizedDevice) {
+				if err := e.rdb.HSet(e.ctx, "gh:device:"+dev.ID, "status", storage.DeviceRevoked).Err(); err != nil {
+					t.Fatal(err)
+				}
+			}, true},
+			{"status unknown to the store", func(t *testing.T, dev *storage.AuthorizedDevice) {
+				if err := e.rdb.HSet(e.ctx, "gh:device:"+dev.ID, "status", "suspended").Err(); err != nil {
+					t.Fatal(err)
+				}
+			}, true},
+			{"record deleted", func(t *testing.T, dev *storage.AuthorizedDevice) {
+				if err := e.rdb.Del(e.ctx, "gh:device:"+dev.ID).Err(); err != nil {
+					t.Fatal(err)
+				}
+			}, true},
+			{"DeleteDevice", func(t *testing.T, dev *storage.AuthorizedDevice) {
+				if err := e.store.DeleteDevice(e.ctx, dev.ID); err != nil {
+					t.Fatal(err)
+				}
+			}, true},
+			{"past ExpiresAt", func(t *testing.T, dev *storage.AuthorizedDevice) {
+				// Only the device has ended: move its end to now, leave the tokens' expiry.
+				end := strconv.FormatInt(e.clock.Now().UnixMilli(), 10)
+				if err := e.rdb.HSet(e.ctx, "gh:device:"+dev.ID, "expires_at", end).Err(); err != nil {
+					t.Fatal(err)
+				}
+			}, true},
+			{"past ExpiresAt by the clock", func(t *testing.T, dev *storage.AuthorizedDevice) {
+				e.clock.Add(24 * time.Hour)
+				t.Cleanup(func() { e.clock.Add(-24 * time.Hour) })
+			}, true},
+		}
+		e.createCLIClients(t)
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				dev := e.approvedDevice(t)
+				r := e.tokenRequest(t, dev.ID, dev.ID)
+				// Tokens valid for longer than the device, so only the device can end them.
+				r.Session.SetExpiresAt(fosite.AccessToken, e.clock.Now().Add(48*time.Hour))
+				r.Session.SetExpiresAt(fosite.RefreshToken, e.clock.Now().Add(48*time.Hour))
+				e.createToken(t, accessToken, "at-"+dev.ID, r)
+				e.createToken(t, refreshToken, "rt-"+dev.ID, r)
+
+				tt.spoil(t, dev)
+
+				for _, kind := range []tokenKind{accessToken, refreshToken} {
+					sig := map[tokenKind]string{accessToken: "at-", refreshToken: "rt-"}[kind] + dev.ID
+					got, sess, err := e.getToken(kind, sig)
+					if !tt.refused {
+						if err != nil || got.GetID() != dev.ID || sess.DeviceID != dev.ID {
+							t.Errorf("%s token of an active device: %v, %v", kind, got, err)
+						}
+						continue
+					}
+					if !errors.Is(err, fosite.ErrNotFound) {
+						t.Errorf("%s token: %v, want an error wrapping fosite.ErrNotFound", kind, err)
+					}
+					if got != nil {
+						t.Errorf("%s token: a refused token came back with its request", kind)
+					}
+				}
+			})
+		}
+	}},
+
+	{"a refused device keeps its grant", func(t *testing.T, e *env) {
+		e.createCLIClients(t)
+		dev := e.approvedDevice(t)
+		e.createToken(t, refreshToken, "rt-1", e.tokenRequest(t, dev.ID, dev.ID))
+		key := "gh:device:" + dev.ID
+
+		if err := e.store.LockDevice(e.ctx, dev.ID); err != nil {
+			t.Fatalf("LockDevice: %v", err)
+		}
+		if _, _, err := e.getToken(refreshToken, "rt-1"); !errors.Is(err, fosite.ErrNotFound) {
+			t.Fatalf("refresh token of a locked device: %v, want fosite.ErrNotFound", err)
+		}
+		if got := e.rdb.HGet(e.ctx, key, "status").Val(); got != storage.DeviceLocked {
+			t.Fatalf("status after a refused refresh = %q, want it still locked", got)
+		}
+		if err := e.store.UnlockDevice(e.ctx, dev.ID); err != nil {
+			t.Fatalf("UnlockDevice: %v", err)
+		}
+		if _, _, err := e.getToken(refreshToken, "rt-1"); err != nil {
+			t.Errorf("refresh token after unlocking: %v, want it usable again", err)
+		}
+	}},
+
+	{"device indexes live as long as their longest-lived device", func(t *testing.T, e *env) {
+		const retention = 7 * 24 * time.Hour
+		approve := func(trusted bool) {
+			dc, uc := newCodes()
+			e.newDeviceRequest(t, dc, uc)
+			a := e.approval()
+			a.Trusted = trusted
+			if !trusted {
+				a.ExpiresAt = e.clock.Now().Add(24 * time.Hour)
+			}
+			if _, err := e.store.ApproveDeviceRequest(e.ctx, uc, a); err != nil {
+				t.Fatalf("ApproveDeviceRequest: %v", err)
+			}
+		}
+		assertTTL := func(when string, life time.Duration) {
+			t.Helper()
+			want := e.clock.Now().Add(life + retention).Sub(time.Now())
+			for _, key := range []string{"gh:userdevices:user-1", "gh:orgdevices:org-1"} {
+				if ttl := e.rdb.PTTL(e.ctx, key).Val(); ttl < want-time.Minute || ttl > want+time.Minute {
+					t.Errorf("%s: PTTL %s = %v, want about %v", when, key, ttl, want)
+				}
+			}
+		}
+
+		approve(false)
+		assertTTL("after a 24 hour device", 24*time.Hour)
+		approve(true)
+		assertTTL("after a 30 day device", 30*24*time.Hour)
+		approve(false)
+		assertTTL("after another 24 hour device", 30*24*time.Hour)
+	}},
+
+	{"unknown device is fosite.ErrNotFound", func(t *testing.T, e *env) {
+		if _, err := e.store.Device(e.ctx, "nope"); !errors.Is(err, fosite.ErrNotFound) {
+			t.Errorf("Device(unknown) = %v, want fosite.ErrNotFound", err)
+		}
+	}},
+
+	{"revoked device ids drop entries whose expiry has passed", func(t *testing.T, e *env) {
+		now := e.clock.Now()
+		at := func(d time.Duration) float64 { return float64(now.Add(d).UnixMilli()) }
+		err := e.rdb.ZAdd(e.ctx, "gh:revoked-devices",
+			redis.Z{Score: at(-time.Hour), Member: "ended-long-ago"},
+			redis.Z{Score: at(0), Member: "ends-now"},
+			redis.Z{Score: at(time.Millisecond), Member: "ends-in-a-millisecond"},
+			redis.Z{Score: at(time.Hour), Member: "ends-in-an-hour"},
+		).Err()
+		if err != nil {
+			t.Fatalf("ZADD: %v", err)
+		}
+
+		tests := []struct {
+			advance time.Duration
+			want    []string
+		}{
+			{0, []string{"ends-in-a-millisecond", "ends-in-an-hour"}},
+			{time.Millisecond, []string{"ends-in-an-hour"}},
+			{time.Hour, nil},
+		}
+		for _, tt := range tests {
+			e.clock.Add(tt.advance)
+			got, err := e.store.RevokedDeviceIDs(e.ctx)
+			if err != nil {
+				t.Fatalf("RevokedDeviceIDs: %v", err)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("at +%v: RevokedDeviceIDs = %v, want %v", e.clock.Now().Sub(now), got, tt.want)
+			}
+			if n := e.rdb.ZCard(e.ctx, "gh:revoked-devices").Val(); n != int64(len(tt.want)) {
+				t.Errorf("at +%v: %d entries left in Redis, want the %d listed", e.clock.Now().Sub(now), n, len(tt.want))
+			}
+		}
+	}},
+}
