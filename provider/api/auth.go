@@ -1,0 +1,93 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/gatehouse-auth/gatehouse/provider"
+	"github.com/gatehouse-auth/gatehouse/rbac"
+	"github.com/gatehouse-auth/gatehouse/storage"
+)
+
+// caller is who a request acts for and, on an organization's routes, in which
+// organization and with which role.
+type caller struct {
+	sess   *provider.Session
+	userID string
+	orgID  string
+	role   rbac.Role
+}
+
+// handler serves one route for an authenticated caller. It either answers, or
+// returns the error to answer with having written nothing.
+type handler func(w http.ResponseWriter, r *http.Request, c *caller) error
+
+// descTenantToken is the 401 description for a tenant's token.
+const descTenantToken = "this token is for a tenant, not for the Gatehouse management API"
+
+// signedIn runs h for a request bearing a valid Gatehouse access token.
+func (a *API) signedIn(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := a.authenticate(r)
+		if err != nil {
+			a.writeError(w, r, nil, err)
+			return
+		}
+		if err := h(w, r, c); err != nil {
+			a.writeError(w, r, c, err)
+		}
+	})
+}
+
+// inOrg runs h for a member of the path's organization whose role holds perm. An
+// empty perm leaves the decision to h, which asks one of rbac's rules.
+func (a *API) inOrg(perm rbac.Permission, h handler) http.Handler {
+	return a.signedIn(func(w http.ResponseWriter, r *http.Request, c *caller) error {
+		orgID := mux.Vars(r)["org"]
+		role, err := a.store.Role(r.Context(), orgID, c.userID)
+		// An organization one is not a member of looks exactly like one that does not
+		// exist, so that ids cannot be probed.
+		if errors.Is(err, storage.ErrNotMember) {
+			return notFound("Organization")
+		}
+		if err != nil {
+			return err
+		}
+		c.orgID, c.role = orgID, role
+
+		if perm != "" && !role.Can(perm) {
+			return &rbac.PermissionError{Permission: perm}
+		}
+		return h(w, r, c)
+	})
+}
+
+// authenticate checks the bearer token (RFC 6750 §2.1). Its audience must be
+// Gatehouse: a tenant's token is refused even though Gatehouse issued it.
+func (a *API) authenticate(r *http.Request) (*caller, error) {
+	sess, err := a.p.AuthenticateBearer(r.Context(), r)
+	switch {
+	case err == nil:
+		return &caller{sess: sess, userID: sess.Subject}, nil
+	case errors.Is(err, provider.ErrNoBearerToken):
+		// RFC 6750 §3.1: a request with no credentials gets a challenge without an
+		// error code.
+		return nil, &problem{challenge: `Bearer realm="gatehouse"`, rfc: errInvalidToken.WithDescription(
+			"This API needs a Gatehouse access token: Authorization: Bearer TOKEN.")}
+	case errors.Is(err, provider.ErrWrongAudience):
+		return nil, invalidToken(descTenantToken)
+	case errors.Is(err, provider.ErrUnavailable):
+		return nil, &problem{rfc: errUnavailable.WithWrap(err)}
+	}
+	return nil, invalidToken("The access token is invalid, expired or revoked.")
+}
+
+// invalidToken is a 401 whose RFC 6750 §3 challenge repeats the description.
+func invalidToken(desc string) *problem {
+	return &problem{
+		rfc:       errInvalidToken.WithDescription(desc),
+		challenge: `Bearer realm="gatehouse", error="invalid_token", error_description="` + desc + `"`,
+	}
+}

@@ -1,0 +1,146 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/ory/fosite"
+
+	"github.com/gatehouse-auth/gatehouse/storage"
+)
+
+// tenantView is a tenant as the API shows it.
+type tenantView struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	URL       string    `json:"url"`
+	ClientID  string    `json:"client_id"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// createdTenant is the answer of POST /orgs/{org}/tenants: the one time the client
+// secret is shown.
+type createdTenant struct {
+	tenantView
+	ClientSecret string `json:"client_secret"`
+}
+
+// createTenantRequest is the body of POST /orgs/{org}/tenants.
+type createTenantRequest struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// renameTenantRequest is the body of PATCH /orgs/{org}/tenants/{tenant}.
+type renameTenantRequest struct {
+	Name string `json:"name"`
+}
+
+func viewTenant(t *storage.Tenant) tenantView {
+	return tenantView{ID: t.ID, Name: t.Name, URL: t.URL, ClientID: t.ClientID, CreatedAt: t.CreatedAt}
+}
+
+// listTenants serves GET /api/v1/orgs/{org}/tenants (org:read), by name.
+func (a *API) listTenants(w http.ResponseWriter, r *http.Request, c *caller) error {
+	ts, err := a.store.Tenants(r.Context(), c.orgID)
+	if err != nil {
+		return err
+	}
+	out := make([]tenantView, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, viewTenant(t))
+	}
+	writeJSON(w, http.StatusOK, map[string][]tenantView{"tenants": out})
+	return nil
+}
+
+// createTenant serves POST /api/v1/orgs/{org}/tenants (tenants:manage): the tenant
+// and its confidential client, in one step. A URL already registered, by any
+// organization, is a conflict.
+func (a *API) createTenant(w http.ResponseWriter, r *http.Request, c *caller) error {
+	ctx := r.Context()
+
+	var in createTenantRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	name, err := parseName("name", in.Name)
+	if err != nil {
+		return err
+	}
+	u, err := parseTenantURL(in.URL)
+	if err != nil {
+		return err
+	}
+
+	t, secret, err := a.store.CreateTenant(ctx, storage.TenantSpec{OrgID: c.orgID, Name: name, URL: u})
+	if errors.Is(err, storage.ErrExists) {
+		return conflict("A tenant with this url is already registered.")
+	}
+	if err != nil {
+		return err
+	}
+
+	a.log.InfoContext(ctx, "tenant created", "org_id", c.orgID, "tenant_id", t.ID,
+		"client_id", t.ClientID, "user_id", c.userID)
+	writeJSON(w, http.StatusCreated, createdTenant{tenantView: viewTenant(t), ClientSecret: secret})
+	return nil
+}
+
+// orgTenant loads the tenant the path names, which must belong to the path's
+// organization: another organization's looks like none at all.
+func (a *API) orgTenant(ctx context.Context, r *http.Request, c *caller) (*storage.Tenant, error) {
+	t, err := a.store.Tenant(ctx, mux.Vars(r)["tenant"])
+	if errors.Is(err, fosite.ErrNotFound) || (err == nil && t.OrgID != c.orgID) {
+		return nil, notFound("Tenant")
+	}
+	return t, err
+}
+
+// renameTenant serves PATCH /api/v1/orgs/{org}/tenants/{tenant} (tenants:manage).
+func (a *API) renameTenant(w http.ResponseWriter, r *http.Request, c *caller) error {
+	ctx := r.Context()
+
+	var in renameTenantRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	name, err := parseName("name", in.Name)
+	if err != nil {
+		return err
+	}
+	t, err := a.orgTenant(ctx, r, c)
+	if err != nil {
+		return err
+	}
+
+	if err := a.store.RenameTenant(ctx, t.ID, name); err != nil {
+		return err
+	}
+	t.Name = name
+
+	a.log.InfoContext(ctx, "tenant renamed", "org_id", c.orgID, "tenant_id", t.ID, "user_id", c.userID)
+	writeJSON(w, http.StatusOK, viewTenant(t))
+	return nil
+}
+
+// deleteTenant serves DELETE /api/v1/orgs/{org}/tenants/{tenant} (tenants:manage):
+// the tenant, its URL and its client go in one step.
+func (a *API) deleteTenant(w http.ResponseWriter, r *http.Request, c *caller) error {
+	ctx := r.Context()
+
+	t, err := a.orgTenant(ctx, r, c)
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeleteTenant(ctx, t.ID); err != nil {
+		return err
+	}
+
+	a.log.InfoContext(ctx, "tenant deleted", "org_id", c.orgID, "tenant_id", t.ID, "user_id", c.userID)
+	writeNoContent(w)
+	return nil
+}

@@ -1,0 +1,98 @@
+package api
+
+import (
+	netmail "net/mail"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gatehouse-auth/gatehouse/rbac"
+)
+
+// maxNameRunes bounds organization and tenant names.
+const maxNameRunes = 100
+
+// maxEmailBytes is the longest address SMTP can carry (RFC 5321 §4.5.3.1.3).
+const maxEmailBytes = 254
+
+// plans are the billing plans an organization can be on.
+var plans = []string{"free", "team", "enterprise"}
+
+// parseName checks a display name: 1 to 100 characters once trimmed, and no control
+// characters, which would break log lines and email headers.
+func parseName(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", badRequest(field, "The field %s is required.", field)
+	}
+	if utf8.RuneCountInString(s) > maxNameRunes {
+		return "", badRequest(field, "The field %s is longer than %d characters.", field, maxNameRunes)
+	}
+	if strings.ContainsFunc(s, unicode.IsControl) || !utf8.ValidString(s) {
+		return "", badRequest(field, "The field %s holds control characters.", field)
+	}
+	return s, nil
+}
+
+// parseEmail checks a bare email address (no display name). An empty one is refused
+// unless optional.
+func parseEmail(field, s string, optional bool) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" && optional {
+		return "", nil
+	}
+	if s == "" {
+		return "", badRequest(field, "The field %s is required.", field)
+	}
+	addr, err := netmail.ParseAddress(s)
+	if err != nil || addr.Name != "" || addr.Address != s || len(s) > maxEmailBytes {
+		return "", badRequest(field, "The field %s is not an email address.", field)
+	}
+	return s, nil
+}
+
+// parseRole checks a role name: admin, editor or viewer, exactly.
+func parseRole(s string) (rbac.Role, error) {
+	if s == "" {
+		return "", badRequest("role", "The field role is required.")
+	}
+	role, err := rbac.ParseRole(s)
+	if err != nil {
+		return "", badRequest("role", "The field role must be admin, editor or viewer.")
+	}
+	return role, nil
+}
+
+// parseTenantURL checks a tenant's URL, which becomes its RFC 8707 resource indicator
+// and the aud of its tokens: an absolute http or https URL with a host and without a
+// fragment (RFC 8707 §2), a query or credentials, so that it compares exactly.
+func parseTenantURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", badRequest("url", "The field url is required.")
+	}
+	u, err := url.Parse(s)
+	if err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", badRequest("url", "The field url must be an absolute http or https URL.")
+	}
+	if u.Fragment != "" || strings.Contains(s, "#") {
+		return "", badRequest("url", "The field url must not have a fragment.")
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		return "", badRequest("url", "The field url must not have a query.")
+	}
+	if u.User != nil {
+		return "", badRequest("url", "The field url must not carry credentials.")
+	}
+	return s, nil
+}
+
+// parsePlan checks a billing plan.
+func parsePlan(s string) (string, error) {
+	if !slices.Contains(plans, s) {
+		return "", badRequest("plan", "The field plan must be one of %s.", strings.Join(plans, ", "))
+	}
+	return s, nil
+}
