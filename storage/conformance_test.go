@@ -112,7 +112,7 @@ const (
 // pacing is the provider's: half a second of tolerance, slow_down adds five seconds.
 var pacing = storage.PollPacing{Tolerance: 500 * time.Millisecond, Step: 5 * time.Second}
 
-func newEnv(t *testing.T, rdb redis.UniversalClient) *env {
+func newEnv(t testing.TB, rdb redis.UniversalClient) *env {
 	t.Helper()
 	e := &env{ctx: t.Context(), rdb: rdb, clock: newTestClock(), secret: bytes.Repeat([]byte("k"), 32)}
 	e.store = e.newStore(t, e.secret)
@@ -120,7 +120,7 @@ func newEnv(t *testing.T, rdb redis.UniversalClient) *env {
 }
 
 // newStore opens another store on the same database and clock.
-func (e *env) newStore(t *testing.T, secret []byte) *storage.Store {
+func (e *env) newStore(t testing.TB, secret []byte) *storage.Store {
 	t.Helper()
 	st, err := storage.New(e.rdb, secret, storage.Options{Now: e.clock.Now})
 	if err != nil {
@@ -130,7 +130,7 @@ func (e *env) newStore(t *testing.T, secret []byte) *storage.Store {
 }
 
 // createCLIClients registers the public CLI client and a second public client.
-func (e *env) createCLIClients(t *testing.T) {
+func (e *env) createCLIClients(t testing.TB) {
 	t.Helper()
 	for _, id := range []string{cliClientID, otherClient} {
 		c := storage.NewClient(id, "CLI "+id, storage.ClientKindCLI, nil,
@@ -182,7 +182,7 @@ const (
 
 // tokenRequest builds the request fosite would hand the store for a grant of requestID
 // on deviceID (empty for none): an access token for an hour, a refresh token for a day.
-func (e *env) tokenRequest(t *testing.T, requestID, deviceID string) *fosite.Request {
+func (e *env) tokenRequest(t testing.TB, requestID, deviceID string) *fosite.Request {
 	t.Helper()
 	client, err := e.store.GetClient(e.ctx, cliClientID)
 	if err != nil {
@@ -216,7 +216,7 @@ func (e *env) tokenRequest(t *testing.T, requestID, deviceID string) *fosite.Req
 
 // newDeviceRequest stores a pending device request for the CLI client: ten minutes of
 // life, a five second interval.
-func (e *env) newDeviceRequest(t *testing.T, deviceCode, userCode string) *storage.DeviceRequest {
+func (e *env) newDeviceRequest(t testing.TB, deviceCode, userCode string) *storage.DeviceRequest {
 	t.Helper()
 	now := e.clock.Now()
 	r := &storage.DeviceRequest{

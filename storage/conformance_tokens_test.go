@@ -21,7 +21,7 @@ const (
 	refreshToken tokenKind = "refresh"
 )
 
-func (e *env) createToken(t *testing.T, kind tokenKind, signature string, r fosite.Requester) {
+func (e *env) createToken(t testing.TB, kind tokenKind, signature string, r fosite.Requester) {
 	t.Helper()
 	var err error
 	switch kind {

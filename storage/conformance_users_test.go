@@ -12,7 +12,7 @@ import (
 
 const adaPassword = "correct horse battery staple"
 
-func (e *env) createAda(t *testing.T) *storage.User {
+func (e *env) createAda(t testing.TB) *storage.User {
 	t.Helper()
 	u, err := e.store.CreateUser(e.ctx, "  Ada@Example.COM ", "Ada Lovelace", adaPassword)
 	if err != nil {
