@@ -20,6 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gatehouse-auth/gatehouse/internal/testenv"
+	"github.com/gatehouse-auth/gatehouse/storage"
 )
 
 // What `gatehouse serve --dev` seeds, and the built-in CLI client.
@@ -302,4 +303,21 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// registerPublicClient registers another public client that may use the device grant,
+// as an operator would, by writing it to the server's store. Gatehouse has no HTTP API
+// for clients yet; the server reads clients from Redis on every request.
+func (g *gatehouse) registerPublicClient(t testing.TB, id string) oauthClient {
+	t.Helper()
+	st, err := storage.New(g.rdb, []byte(g.secret), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := storage.NewClient(id, "E2E other CLI", storage.ClientKindCLI, nil,
+		[]string{grantDeviceCode, "refresh_token"}, strings.Fields(allScopes))
+	if err := st.CreateClient(t.Context(), c); err != nil {
+		t.Fatalf("register client %s: %v", id, err)
+	}
+	return oauthClient{ID: id}
 }
