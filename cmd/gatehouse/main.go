@@ -37,6 +37,13 @@ func newRootCmd() *cobra.Command {
 		newConnectCmd(),
 		newWhoamiCmd(),
 		newLogoutCmd(),
+		newOrgCmd(),
+		newTenantCmd(),
+		newMemberCmd(),
+		newInvitationCmd(),
+		newBillingCmd(),
+		newDeviceCmd(),
+		newAuditCmd(),
 	)
 	return root
 }
