@@ -167,6 +167,100 @@ var deviceCases = []conformanceCase{
 		assertTTL("after another 24 hour device", 30*24*time.Hour)
 	}},
 
+	// RFC 9700 §4.14.2: a rotated refresh token presented again means a stolen copy; the
+	// device is revoked for good and its id goes on the revoked list.
+	{"reuse of a rotated refresh token revokes the device for good", func(t *testing.T, e *env) {
+		e.createCLIClients(t)
+		dev, bystander := e.approvedDevice(t), e.approvedDevice(t)
+		e.createToken(t, refreshToken, "rt-1", e.tokenRequest(t, dev.ID, dev.ID))
+		e.createToken(t, refreshToken, "rt-b", e.tokenRequest(t, bystander.ID, bystander.ID))
+		if err := e.store.RotateRefreshToken(e.ctx, dev.ID, "rt-1"); err != nil {
+			t.Fatalf("RotateRefreshToken: %v", err)
+		}
+		e.createToken(t, refreshToken, "rt-2", e.tokenRequest(t, dev.ID, dev.ID))
+
+		if _, _, err := e.getToken(refreshToken, "rt-1"); !errors.Is(err, fosite.ErrInactiveToken) {
+			t.Fatalf("replayed refresh token: %v, want fosite.ErrInactiveToken", err)
+		}
+		got, err := e.store.Device(e.ctx, dev.ID)
+		if err != nil || got.Status != storage.DeviceRevoked {
+			t.Errorf("device after reuse = %+v (%v), want revoked", got, err)
+		}
+		if _, _, err := e.getToken(refreshToken, "rt-2"); !errors.Is(err, fosite.ErrNotFound) {
+			t.Errorf("the grant's newer refresh token: %v, want fosite.ErrNotFound", err)
+		}
+		if err := e.store.UnlockDevice(e.ctx, dev.ID); !errors.Is(err, storage.ErrDeviceState) {
+			t.Errorf("UnlockDevice(revoked) = %v, want ErrDeviceState", err)
+		}
+		ids, err := e.store.RevokedDeviceIDs(e.ctx)
+		if err != nil || !slices.Equal(ids, []string{dev.ID}) {
+			t.Errorf("RevokedDeviceIDs = %v (%v), want [%s]", ids, err, dev.ID)
+		}
+		if _, _, err := e.getToken(refreshToken, "rt-b"); err != nil {
+			t.Errorf("another device's refresh token: %v", err)
+		}
+	}},
+
+	{"lock, unlock and delete keep the revoked list in step", func(t *testing.T, e *env) {
+		locked, deleted := e.approvedDevice(t), e.approvedDevice(t)
+		revoked := func() []string {
+			t.Helper()
+			ids, err := e.store.RevokedDeviceIDs(e.ctx)
+			if err != nil {
+				t.Fatalf("RevokedDeviceIDs: %v", err)
+			}
+			slices.Sort(ids)
+			return ids
+		}
+
+		if err := e.store.LockDevice(e.ctx, locked.ID); err != nil {
+			t.Fatalf("LockDevice: %v", err)
+		}
+		if err := e.store.LockDevice(e.ctx, locked.ID); !errors.Is(err, storage.ErrDeviceState) {
+			t.Errorf("LockDevice twice = %v, want ErrDeviceState", err)
+		}
+		if err := e.store.DeleteDevice(e.ctx, deleted.ID); err != nil {
+			t.Fatalf("DeleteDevice: %v", err)
+		}
+		want := []string{locked.ID, deleted.ID}
+		slices.Sort(want)
+		if got := revoked(); !slices.Equal(got, want) {
+			t.Errorf("after lock and delete: %v, want %v", got, want)
+		}
+		// The score is the end of the authorization: a tenant refuses the JWTs until then.
+		score := e.rdb.ZScore(e.ctx, "gh:revoked-devices", locked.ID).Val()
+		if int64(score) != locked.ExpiresAt.UnixMilli() {
+			t.Errorf("revoked list score %v, want the device's expiry %d", score, locked.ExpiresAt.UnixMilli())
+		}
+
+		if err := e.store.UnlockDevice(e.ctx, locked.ID); err != nil {
+			t.Fatalf("UnlockDevice: %v", err)
+		}
+		if got := revoked(); !slices.Equal(got, []string{deleted.ID}) {
+			t.Errorf("after unlock: %v, want [%s]", got, deleted.ID)
+		}
+		for name, err := range map[string]error{
+			"LockDevice":   e.store.LockDevice(e.ctx, deleted.ID),
+			"UnlockDevice": e.store.UnlockDevice(e.ctx, deleted.ID),
+			"DeleteDevice": e.store.DeleteDevice(e.ctx, deleted.ID),
+		} {
+			if !errors.Is(err, fosite.ErrNotFound) {
+				t.Errorf("%s(deleted) = %v, want fosite.ErrNotFound", name, err)
+			}
+		}
+		if err := e.store.TouchDevice(e.ctx, deleted.ID, "192.0.2.9"); err != nil {
+			t.Errorf("TouchDevice(deleted) = %v", err)
+		}
+		if _, err := e.store.Device(e.ctx, deleted.ID); !errors.Is(err, fosite.ErrNotFound) {
+			t.Errorf("TouchDevice brought a deleted device back: %v", err)
+		}
+
+		e.clock.Add(24 * time.Hour)
+		if got := revoked(); len(got) != 0 {
+			t.Errorf("after the authorizations ended: %v, want none", got)
+		}
+	}},
+
 	{"unknown device is fosite.ErrNotFound", func(t *testing.T, e *env) {
 		if _, err := e.store.Device(e.ctx, "nope"); !errors.Is(err, fosite.ErrNotFound) {
 			t.Errorf("Device(unknown) = %v, want fosite.ErrNotFound", err)

@@ -110,6 +110,47 @@ var tokenCases = []conformanceCase{
 		}
 	}},
 
+	{"a request loads without a session value", func(t *testing.T, e *env) {
+		// fosite's revocation handler asks for the request with a nil session.
+		e.createCLIClients(t)
+		r := e.tokenRequest(t, "req-1", "")
+		e.createToken(t, accessToken, "at-1", r)
+		e.createToken(t, refreshToken, "rt-1", r)
+		at, err := e.store.GetAccessTokenSession(e.ctx, "at-1", nil)
+		if err != nil || at.GetID() != "req-1" || at.GetClient().GetID() != cliClientID {
+			t.Errorf("GetAccessTokenSession(nil session) = %v, %v; want req-1 of %s", at, err, cliClientID)
+		}
+		rt, err := e.store.GetRefreshTokenSession(e.ctx, "rt-1", nil)
+		if err != nil || rt.GetID() != "req-1" {
+			t.Errorf("GetRefreshTokenSession(nil session) = %v, %v; want req-1", rt, err)
+		}
+	}},
+
+	{"tokens of a deleted client are not found", func(t *testing.T, e *env) {
+		e.createCLIClients(t)
+		r := e.tokenRequest(t, "req-1", "")
+		e.createToken(t, accessToken, "at-1", r)
+		e.createToken(t, refreshToken, "rt-1", r)
+		if err := e.store.DeleteClient(e.ctx, cliClientID); err != nil {
+			t.Fatalf("DeleteClient: %v", err)
+		}
+		e.assertTokens(t, accessToken, nil, []string{"at-1"})
+		e.assertTokens(t, refreshToken, nil, []string{"rt-1"})
+	}},
+
+	{"a session without expiry is kept for an hour", func(t *testing.T, e *env) {
+		e.createCLIClients(t)
+		r := e.tokenRequest(t, "req-1", "")
+		r.Session.(*testSession).Expires = nil
+		e.createToken(t, accessToken, "at-1", r)
+		e.createToken(t, refreshToken, "rt-1", r)
+		for _, key := range []string{"gh:at:at-1", "gh:rt:rt-1", "gh:req:req-1"} {
+			if ttl := e.rdb.PTTL(e.ctx, key).Val(); ttl < 59*time.Minute || ttl > time.Hour {
+				t.Errorf("PTTL %s = %v, want an hour", key, ttl)
+			}
+		}
+	}},
+
 	{"unknown signature is fosite.ErrNotFound", func(t *testing.T, e *env) {
 		e.assertTokens(t, accessToken, nil, []string{"nope"})
 		e.assertTokens(t, refreshToken, nil, []string{"nope"})

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ory/fosite"
@@ -67,6 +68,33 @@ var userCases = []conformanceCase{
 		}
 		if n := len(e.keys(t)); n != 2 {
 			t.Errorf("%d keys after duplicates, want the first user's 2: %v", n, e.keys(t))
+		}
+	}},
+
+	{"concurrent sign-ups of one email: one wins", func(t *testing.T, e *env) {
+		const n = 4
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				_, errs[i] = e.store.CreateUser(e.ctx, "ada@example.com", "Ada", adaPassword)
+			})
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, storage.ErrExists):
+				t.Errorf("CreateUser: %v, want nil or ErrExists", err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d of %d concurrent sign-ups succeeded, want 1", won, n)
+		}
+		if keys := e.keys(t); len(keys) != 2 {
+			t.Errorf("keys = %v, want one user and one email index", keys)
 		}
 	}},
 
