@@ -38,7 +38,8 @@ func (e *env) exercise(t *testing.T) {
 	e.clock.Add(time.Second)
 	e.poll(t, pendingDC, cliClientID) // slow_down
 	otherDC, _ := newCodes()
-	_ = e.store.CreateDeviceRequest(e.ctx, otherDC, pendingUC, &storage.DeviceRequest{ID: "x", ExpiresAt: e.clock.Now().Add(time.Minute)})
+	refused := &storage.DeviceRequest{ID: "x", ExpiresAt: e.clock.Now().Add(time.Minute)}
+	_ = e.store.CreateDeviceRequest(e.ctx, otherDC, pendingUC, refused)
 	deniedDC, deniedUC := newCodes()
 	e.newDeviceRequest(t, deniedDC, deniedUC)
 	if err := e.store.DenyDeviceRequest(e.ctx, deniedUC, "user-1"); err != nil {
@@ -174,6 +175,7 @@ var unavailableCases = []conformanceCase{
 		_, pollErr := downStore.PollDeviceCode(e.ctx, dc, cliClientID, pacing)
 		_, clientErr := downStore.GetClient(e.ctx, cliClientID)
 		_, tokenErr := downStore.GetAccessTokenSession(e.ctx, "at-1", &testSession{})
+		_, notFoundErr := e.store.GetClient(e.ctx, "nope")
 		tests := []struct {
 			name string
 			err  error
@@ -181,7 +183,7 @@ var unavailableCases = []conformanceCase{
 		}{
 			{"nil", nil, false},
 			{"redis.Nil from a live server", e.rdb.Get(e.ctx, "gh:nothing").Err(), false},
-			{"not found from the store", func() error { _, err := e.store.GetClient(e.ctx, "nope"); return err }(), false},
+			{"not found from the store", notFoundErr, false},
 			{"connection refused", down.Ping(e.ctx).Err(), true},
 			{"closed client", closed.Ping(e.ctx).Err(), true},
 			{"store poll, server down", pollErr, true},

@@ -34,7 +34,8 @@ var clientCases = []conformanceCase{
 			t.Errorf("client = %s %q %s %s, want tenant-notes \"Notes\" tenant tenant-1",
 				got.GetID(), got.Name, got.Kind, got.TenantID)
 		case got.IsPublic(), !bytes.Equal(got.GetHashedSecret(), hash):
-			t.Errorf("client public=%v secret=%x, want confidential with hash %x", got.IsPublic(), got.GetHashedSecret(), hash)
+			t.Errorf("client public=%v secret=%x, want confidential with hash %x",
+				got.IsPublic(), got.GetHashedSecret(), hash)
 		case got.GetTokenEndpointAuthMethod() != "client_secret_basic":
 			t.Errorf("auth method = %q, want client_secret_basic", got.GetTokenEndpointAuthMethod())
 		case !slices.Equal(got.GetGrantTypes(), []string{"client_credentials"}),

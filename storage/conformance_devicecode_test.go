@@ -42,7 +42,8 @@ var deviceCodeCases = []conformanceCase{
 			t.Fatalf("DeviceRequestByUserCode: %v", err)
 		}
 		if got.Status != storage.DeviceCodePending || got.Interval != 5*time.Second || got.Approval != nil {
-			t.Errorf("status %s interval %v approval %v, want pending, 5s, none", got.Status, got.Interval, got.Approval)
+			t.Errorf("status %s interval %v approval %v, want pending, 5s, none",
+				got.Status, got.Interval, got.Approval)
 		}
 		got.Status, got.Interval = want.Status, want.Interval
 		if !got.CreatedAt.Equal(want.CreatedAt) || !got.ExpiresAt.Equal(want.ExpiresAt) {
@@ -53,7 +54,8 @@ var deviceCodeCases = []conformanceCase{
 			t.Errorf("request = %+v, want %+v", got, want)
 		}
 
-		if _, err := e.store.DeviceRequestByUserCode(e.ctx, "XXXXXXXX"); !errors.Is(err, storage.ErrDeviceCodeNotFound) {
+		_, err = e.store.DeviceRequestByUserCode(e.ctx, "XXXXXXXX")
+		if !errors.Is(err, storage.ErrDeviceCodeNotFound) {
 			t.Errorf("DeviceRequestByUserCode(unknown) = %v, want ErrDeviceCodeNotFound", err)
 		}
 	}},
@@ -83,9 +85,13 @@ var deviceCodeCases = []conformanceCase{
 	// RFC 8628 §3.5: slow_down for a poll sooner than the interval, which then grows by
 	// five seconds; pacing counts from the previous poll, never from issuance.
 	{"poll pacing", func(t *testing.T, e *env) {
-		kept := []pollStep{{0, storage.PollPending, 5 * time.Second}, {time.Second, storage.PollSlowDown, 10 * time.Second}}
+		kept := []pollStep{
+			{0, storage.PollPending, 5 * time.Second},
+			{time.Second, storage.PollSlowDown, 10 * time.Second},
+		}
 		for _, jitter := range []time.Duration{-500, 0, 500, -300, 100, -499, 250, -1, 499, -500} {
-			kept = append(kept, pollStep{10*time.Second + jitter*time.Millisecond, storage.PollPending, 10 * time.Second})
+			wait := 10*time.Second + jitter*time.Millisecond
+			kept = append(kept, pollStep{wait, storage.PollPending, 10 * time.Second})
 		}
 		tests := []struct {
 			name  string
@@ -190,7 +196,8 @@ var deviceCodeCases = []conformanceCase{
 				t.Fatalf("poll %d after denial: %s, want denied", i, res.Outcome)
 			}
 		}
-		if _, err := e.store.ApproveDeviceRequest(e.ctx, uc, e.approval()); !errors.Is(err, storage.ErrDeviceCodeDecided) {
+		_, err := e.store.ApproveDeviceRequest(e.ctx, uc, e.approval())
+		if !errors.Is(err, storage.ErrDeviceCodeDecided) {
 			t.Errorf("ApproveDeviceRequest after denial = %v, want ErrDeviceCodeDecided", err)
 		}
 		if err := e.store.DenyDeviceRequest(e.ctx, uc, "user-1"); !errors.Is(err, storage.ErrDeviceCodeDecided) {
@@ -252,7 +259,8 @@ var deviceCodeCases = []conformanceCase{
 		}
 		e.clock.Add(time.Second)
 		if res := e.poll(t, dc, otherClient); res.Outcome != storage.PollWrongClient || res.Request != nil {
-			t.Fatalf("poll by another client = %s with %v, want wrong_client and nothing else", res.Outcome, res.Request)
+			t.Fatalf("poll by another client = %s with %v, want wrong_client and nothing else",
+				res.Outcome, res.Request)
 		}
 		// Five seconds after the owner's last poll: on time, whatever the other client did.
 		e.clock.Add(4 * time.Second)
@@ -280,8 +288,8 @@ var deviceCodeCases = []conformanceCase{
 
 	{"approve or deny an unknown user code", func(t *testing.T, e *env) {
 		_, uc := newCodes()
-		if _, err := e.store.ApproveDeviceRequest(e.ctx, uc, e.approval()); !errors.Is(err, storage.ErrDeviceCodeNotFound) ||
-			!errors.Is(err, fosite.ErrNotFound) {
+		_, err := e.store.ApproveDeviceRequest(e.ctx, uc, e.approval())
+		if !errors.Is(err, storage.ErrDeviceCodeNotFound) || !errors.Is(err, fosite.ErrNotFound) {
 			t.Errorf("ApproveDeviceRequest(unknown) = %v, want ErrDeviceCodeNotFound wrapping fosite.ErrNotFound", err)
 		}
 		if err := e.store.DenyDeviceRequest(e.ctx, uc, "user-1"); !errors.Is(err, storage.ErrDeviceCodeNotFound) {
@@ -308,7 +316,8 @@ var deviceCodeCases = []conformanceCase{
 		if err != nil || dev.UserID != "user-1" || !dev.Trusted {
 			t.Errorf("device after a second approval = %+v (%v), want user-1's trusted device", dev, err)
 		}
-		if res := e.poll(t, dc, cliClientID); res.Outcome != storage.PollApproved || res.Request.Approval.UserID != "user-1" {
+		res := e.poll(t, dc, cliClientID)
+		if res.Outcome != storage.PollApproved || res.Request.Approval.UserID != "user-1" {
 			t.Errorf("poll = %s, want approved for user-1", res.Outcome)
 		}
 	}},
@@ -317,7 +326,8 @@ var deviceCodeCases = []conformanceCase{
 		dc, uc := newCodes()
 		req := e.newDeviceRequest(t, dc, uc)
 		e.clock.Add(10 * time.Minute)
-		if _, err := e.store.ApproveDeviceRequest(e.ctx, uc, e.approval()); !errors.Is(err, storage.ErrDeviceCodeExpired) {
+		_, err := e.store.ApproveDeviceRequest(e.ctx, uc, e.approval())
+		if !errors.Is(err, storage.ErrDeviceCodeExpired) {
 			t.Fatalf("ApproveDeviceRequest after expiry = %v, want ErrDeviceCodeExpired", err)
 		}
 		if err := e.store.DenyDeviceRequest(e.ctx, uc, "user-1"); !errors.Is(err, storage.ErrDeviceCodeExpired) {

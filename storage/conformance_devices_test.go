@@ -299,7 +299,8 @@ var deviceCases = []conformanceCase{
 				t.Errorf("at +%v: RevokedDeviceIDs = %v, want %v", e.clock.Now().Sub(now), got, tt.want)
 			}
 			if n := e.rdb.ZCard(e.ctx, "gh:revoked-devices").Val(); n != int64(len(tt.want)) {
-				t.Errorf("at +%v: %d entries left in Redis, want the %d listed", e.clock.Now().Sub(now), n, len(tt.want))
+				t.Errorf("at +%v: %d entries left in Redis, want the %d listed",
+					e.clock.Now().Sub(now), n, len(tt.want))
 			}
 		}
 	}},

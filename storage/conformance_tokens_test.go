@@ -273,11 +273,15 @@ var tokenCases = []conformanceCase{
 			revoke                  func(e *env, requestID string) error
 			accessGone, refreshGone bool
 		}{
-			{"refresh tokens", func(e *env, id string) error { return e.store.RevokeRefreshToken(e.ctx, id) }, false, true},
+			{"refresh tokens", func(e *env, id string) error {
+				return e.store.RevokeRefreshToken(e.ctx, id)
+			}, false, true},
 			{"refresh tokens, grace period variant", func(e *env, id string) error {
 				return e.store.RevokeRefreshTokenMaybeGracePeriod(e.ctx, id, "rt-1a")
 			}, false, true},
-			{"access tokens", func(e *env, id string) error { return e.store.RevokeAccessToken(e.ctx, id) }, true, false},
+			{"access tokens", func(e *env, id string) error {
+				return e.store.RevokeAccessToken(e.ctx, id)
+			}, true, false},
 			{"grant", func(e *env, id string) error { return e.store.RevokeGrant(e.ctx, id) }, true, true},
 		}
 		e.createCLIClients(t)
@@ -333,7 +337,8 @@ var tokenCases = []conformanceCase{
 		if err := e.store.CreateAuthorizeCodeSession(e.ctx, "code", e.tokenRequest(t, "r", "")); err == nil {
 			t.Errorf("CreateAuthorizeCodeSession succeeded; Gatehouse issues no authorization codes")
 		}
-		if _, err := e.store.GetAuthorizeCodeSession(e.ctx, "code", &testSession{}); !errors.Is(err, fosite.ErrNotFound) {
+		_, err := e.store.GetAuthorizeCodeSession(e.ctx, "code", &testSession{})
+		if !errors.Is(err, fosite.ErrNotFound) {
 			t.Errorf("GetAuthorizeCodeSession = %v, want fosite.ErrNotFound", err)
 		}
 		if keys := e.keys(t); slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(k, "code") }) {

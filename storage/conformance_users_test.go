@@ -58,7 +58,8 @@ var userCases = []conformanceCase{
 	{"duplicate email is ErrExists whatever its case", func(t *testing.T, e *env) {
 		first := e.createAda(t)
 		for _, email := range []string{"ada@example.com", "ADA@EXAMPLE.COM", " Ada@example.com\t"} {
-			if _, err := e.store.CreateUser(e.ctx, email, "Impostor", "another password"); !errors.Is(err, storage.ErrExists) {
+			_, err := e.store.CreateUser(e.ctx, email, "Impostor", "another password")
+			if !errors.Is(err, storage.ErrExists) {
 				t.Errorf("CreateUser(%q) = %v, want ErrExists", email, err)
 			}
 		}
