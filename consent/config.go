@@ -56,6 +56,7 @@ type RefusalError struct {
 	Message string
 }
 
+// Error implements error; the text is for logs, the page shows Message alone.
 func (e *RefusalError) Error() string { return "consent: approval refused: " + e.Message }
 
 // Handler serves the consent pages. It is safe for concurrent use.

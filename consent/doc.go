@@ -17,7 +17,9 @@
 // is approved without a POST of the Approve button. After the first GET the user code
 // travels only in form bodies, never in a URL.
 //
-// A client that is not a browser and drives the pages of an https issuer must send an
-// Origin (or Referer) header naming the issuer, as browsers do; gorilla/csrf refuses
-// unsafe requests without one.
+// Browsers submit these forms with "Origin: null" (the pages send Referrer-Policy:
+// no-referrer) and "Sec-Fetch-Site: same-origin"; the second is taken as proof of
+// origin. A client that is not a browser and drives the pages of an https issuer must
+// send an Origin (or Referer) header naming the issuer, or Sec-Fetch-Site:
+// same-origin; gorilla/csrf refuses unsafe requests with neither.
 package consent

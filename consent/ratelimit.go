@@ -81,7 +81,7 @@ func (h *Handler) failed(ctx context.Context, l redis_rate.Limit, keys []string)
 func (h *Handler) limitedOrUnavailable(w http.ResponseWriter, r *http.Request, msg string,
 	wait time.Duration, err error) {
 	if err != nil {
-		h.unavailable(w, r, "count failure failed", err)
+		h.unavailable(w, r, "rate limit update failed", err)
 		return
 	}
 	h.tooMany(w, r, msg, wait)

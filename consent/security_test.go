@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gatehouse-auth/gatehouse/consent"
 )
 
 func TestCSRF(t *testing.T) {
@@ -236,19 +238,23 @@ func TestRequestShape(t *testing.T) {
 func TestSecurityHeaders(t *testing.T) {
 	e := newEnv(t, nil)
 	b := e.browser()
-	pages := map[string]func(){
-		"sign-in":    func() { b.get("/login") },
-		"code entry": func() { b.signIn() },
-		"confirmation": func() {
+	// The pages in the order a person sees them.
+	pages := []struct {
+		name string
+		load func()
+	}{
+		{"sign-in", func() { b.get("/login") }},
+		{"code entry", func() { b.signIn() }},
+		{"confirmation", func() {
 			code, _ := e.newDevice()
 			b.submit("/device", url.Values{"user_code": {code}})
-		},
-		"403": func() { b.do(http.MethodPost, "/device", url.Values{}) },
-		"404": func() { b.get("/nope") },
+		}},
+		{"403", func() { b.do(http.MethodPost, "/device", url.Values{}) }},
+		{"404", func() { b.get("/nope") }},
 	}
-	for name, load := range pages {
-		t.Run(name, func(t *testing.T) {
-			load()
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			p.load()
 			for k, want := range map[string]string{
 				"Cache-Control":   "no-store",
 				"X-Frame-Options": "DENY",
@@ -261,6 +267,59 @@ func TestSecurityHeaders(t *testing.T) {
 			if csp := b.header.Get("Content-Security-Policy"); !strings.Contains(csp,
 				"frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
 				t.Errorf("Content-Security-Policy %q", csp)
+			}
+		})
+	}
+}
+
+func TestCSRFHTTPSIssuer(t *testing.T) {
+	const issuer = "https://gatehouse.example"
+	tests := []struct {
+		name    string
+		headers map[string]string
+		want    int
+	}{
+		{"browser form", map[string]string{"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+			http.StatusSeeOther},
+		{"issuer origin", map[string]string{"Origin": issuer}, http.StatusSeeOther},
+		{"issuer referer", map[string]string{"Referer": issuer + "/login"}, http.StatusSeeOther},
+		{"plain-http referer", map[string]string{"Referer": "http://gatehouse.example/login"},
+			http.StatusForbidden},
+		{"no origin, no referer", nil, http.StatusForbidden},
+		{"null origin alone", map[string]string{"Origin": "null"}, http.StatusForbidden},
+		{"same-site fetch", map[string]string{"Origin": "https://other.gatehouse.example",
+			"Sec-Fetch-Site": "same-site"}, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, func(c *consent.Config) { c.Issuer = issuer })
+			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			}}
+			// The cookies are Secure, so they are carried by hand over plain http.
+			resp, err := noFollow.Get(e.srv.URL + "/login")
+			if err != nil {
+				t.Fatal(err)
+			}
+			token := csrfTokenRE.FindStringSubmatch(readAll(t, resp))[1]
+			csrfCookie := findCookie(t, resp, "gatehouse_csrf")
+
+			form := url.Values{"email": {testEmail}, "password": {testPassword},
+				"gorilla.csrf.Token": {token}}
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/login",
+				strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range tt.headers {
+				req.Header.Set(k, v)
+			}
+			req.AddCookie(&http.Cookie{Name: csrfCookie.Name, Value: csrfCookie.Value})
+			resp, err = noFollow.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := readAll(t, resp)
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d:\n%s", resp.StatusCode, tt.want, page)
 			}
 		})
 	}
