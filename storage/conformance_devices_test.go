@@ -182,6 +182,18 @@ var deviceCases = []conformanceCase{
 		if _, _, err := e.getToken(refreshToken, "rt-1"); !errors.Is(err, fosite.ErrInactiveToken) {
 			t.Fatalf("replayed refresh token: %v, want fosite.ErrInactiveToken", err)
 		}
+		// Looking at a rotated token (introspection, revocation) revokes nothing.
+		if got, err := e.store.Device(e.ctx, dev.ID); err != nil || got.Status != storage.DeviceActive {
+			t.Fatalf("device after a mere lookup = %+v (%v), want active", got, err)
+		}
+
+		// fosite's refresh handler deletes the replayed token, then the grant's tokens.
+		if err := e.store.DeleteRefreshTokenSession(e.ctx, "rt-1"); err != nil {
+			t.Fatalf("DeleteRefreshTokenSession: %v", err)
+		}
+		if err := e.store.RevokeRefreshToken(e.ctx, dev.ID); err != nil {
+			t.Fatalf("RevokeRefreshToken: %v", err)
+		}
 		got, err := e.store.Device(e.ctx, dev.ID)
 		if err != nil || got.Status != storage.DeviceRevoked {
 			t.Errorf("device after reuse = %+v (%v), want revoked", got, err)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -128,9 +129,6 @@ func (s *Store) GetRefreshTokenSession(ctx context.Context, signature string, se
 		return nil, err
 	}
 	if active, _ := vals[1].(string); active != "1" {
-		if err := s.revokeDeviceForReuse(ctx, sr.DeviceID); err != nil {
-			return nil, err
-		}
 		return req, fosite.ErrInactiveToken
 	}
 	if err := s.checkDeviceUsable(ctx, sr.DeviceID); err != nil {
@@ -139,9 +137,26 @@ func (s *Store) GetRefreshTokenSession(ctx context.Context, signature string, se
 	return req, nil
 }
 
-// DeleteRefreshTokenSession implements oauth2.RefreshTokenStorage.
+// DeleteRefreshTokenSession implements oauth2.RefreshTokenStorage. fosite calls it
+// only when a rotated refresh token is presented at the token endpoint (RFC 9700
+// §4.14.2): someone holds a copy, so besides deleting the token the store revokes its
+// device for good, puts it on the revoked list and records the event. Introspecting or
+// revoking an old token does not come here and revokes nothing more.
 func (s *Store) DeleteRefreshTokenSession(ctx context.Context, signature string) error {
-	if err := s.rdb.Del(ctx, keyRefreshToken+signature).Err(); err != nil {
+	key := keyRefreshToken + signature
+	vals, err := s.rdb.HMGet(ctx, key, "req", "active").Result()
+	if err != nil {
+		return fmt.Errorf("storage: delete refresh token session: %w", err)
+	}
+	if data, _ := vals[0].(string); data != "" {
+		var sr storedRequest
+		if json.Unmarshal([]byte(data), &sr) == nil && vals[1] != "1" {
+			if err := s.revokeDeviceForReuse(ctx, sr.DeviceID); err != nil {
+				return err
+			}
+		}
+	}
+	if err := s.rdb.Del(ctx, key).Err(); err != nil {
 		return fmt.Errorf("storage: delete refresh token session: %w", err)
 	}
 	return nil
