@@ -70,11 +70,17 @@ func TestResolveMemberAndTenant(t *testing.T) {
 		{name: "member by user id", want: "usr_bob",
 			resolve: func() (string, error) { m, err := c.ResolveMember(ctx, "org_acme", "usr_bob"); return id(m, err) }},
 		{name: "member by email, any case", want: "usr_bob",
-			resolve: func() (string, error) { m, err := c.ResolveMember(ctx, "org_acme", "bob@example.COM"); return id(m, err) }},
+			resolve: func() (string, error) {
+				m, err := c.ResolveMember(ctx, "org_acme", "bob@example.COM")
+				return id(m, err)
+			}},
 		{name: "a deleted account's empty email matches nothing", wantErr: isRef(KindMember, nil),
 			resolve: func() (string, error) { m, err := c.ResolveMember(ctx, "org_acme", ""); return id(m, err) }},
 		{name: "unknown member", wantErr: isRef(KindMember, nil),
-			resolve: func() (string, error) { m, err := c.ResolveMember(ctx, "org_acme", "eve@example.com"); return id(m, err) }},
+			resolve: func() (string, error) {
+				m, err := c.ResolveMember(ctx, "org_acme", "eve@example.com")
+				return id(m, err)
+			}},
 		{name: "tenant by name", want: "tnt_notes",
 			resolve: func() (string, error) { t, err := c.ResolveTenant(ctx, "org_acme", "Notes"); return tid(t, err) }},
 		{name: "tenant by id", want: "tnt_notes",
