@@ -364,3 +364,21 @@ func (f *fixture) unchanged(t *testing.T, before map[string]string) {
 		}
 	}
 }
+
+// callNoFatal sends a JSON body as who and returns the status, or -1 if the request
+// failed; it is for goroutines, which must not call t.Fatal. who must exist already.
+func (f *fixture) callNoFatal(who, method, path, body string) int {
+	req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		return -1
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.people[who].token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
