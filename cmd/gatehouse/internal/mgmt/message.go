@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gatehouse-auth/gatehouse/cmd/gatehouse/internal/client"
 )
@@ -20,6 +22,7 @@ func Message(err error) (string, bool) {
 		noConn  *NoConnectionError
 		tenant  *TenantConnectionError
 		tranErr *TransportError
+		format  *FormatError
 	)
 	switch {
 	case err == nil:
@@ -52,6 +55,14 @@ func Message(err error) (string, bool) {
 	case errors.As(err, &tranErr):
 		return fmt.Sprintf("Could not reach Gatehouse at %s: %s.", tranErr.Server,
 			strings.TrimSuffix(tranErr.Err.Error(), ".")), true
+	case errors.As(err, &format):
+		return fmt.Sprintf("Unknown output format %q; use -o table or -o json.", format.Value), true
+	}
+
+	// Any other error of this package, such as an answer that is not JSON.
+	if rest, ok := strings.CutPrefix(err.Error(), "mgmt: "); ok {
+		r, size := utf8.DecodeRuneInString(rest)
+		return string(unicode.ToUpper(r)) + rest[size:] + ".", true
 	}
 	return "", false
 }

@@ -87,7 +87,8 @@ func TestErrorMessages(t *testing.T) {
 		},
 		{
 			name: "404 endpoint an older server lacks", status: 404, call: device,
-			body: `{"error":"not_found","error_description":"No such endpoint; the API is described at /api/v1/openapi.yaml."}`,
+			body: `{"error":"not_found",
+				"error_description":"No such endpoint; the API is described at /api/v1/openapi.yaml."}`,
 			want: "This Gatehouse does not offer that API (no such endpoint); it may be older than this gatehouse command.",
 		},
 		{
@@ -196,6 +197,10 @@ func TestLocalErrorMessages(t *testing.T) {
 		{"no terminal to confirm on", ErrNoTerminal,
 			"Refusing to go on without confirmation: stdin is not a terminal; pass -y to confirm."},
 		{"cancelled", &TransportError{Server: "https://gh.example", Err: context.Canceled}, "Cancelled."},
+		{"unknown format", &FormatError{Value: "yaml"},
+			`Unknown output format "yaml"; use -o table or -o json.`},
+		{"an answer that is not JSON", errors.New("mgmt: GET /orgs: the answer is not the JSON expected: EOF"),
+			"GET /orgs: the answer is not the JSON expected: EOF."},
 		{"unreachable", &TransportError{Server: "https://gh.example", Err: errors.New("dial tcp: connection refused")},
 			"Could not reach Gatehouse at https://gh.example: dial tcp: connection refused."},
 	}

@@ -23,13 +23,19 @@ const (
 	FormatJSON Format = "json"
 )
 
-// ParseFormat returns the format named s, table or json.
+// FormatError is an output format that is neither table nor json.
+type FormatError struct{ Value string }
+
+// Error implements error.
+func (e *FormatError) Error() string { return fmt.Sprintf("mgmt: unknown output format %q", e.Value) }
+
+// ParseFormat returns the format named s, table or json, or a *FormatError.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
 	case FormatTable, FormatJSON:
 		return f, nil
 	}
-	return "", fmt.Errorf("Unknown output format %q; use table or json.", s)
+	return "", &FormatError{Value: s}
 }
 
 // Printer prints results. Out is required. Err receives warnings meant for the person
