@@ -10,6 +10,7 @@ import (
 )
 
 func TestBearerAuthentication(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	org := f.newOrg("Acme", acme)
@@ -59,6 +60,7 @@ func TestBearerAuthentication(t *testing.T) {
 }
 
 func TestLockedDeviceTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	ada := f.person("ada")
@@ -76,6 +78,7 @@ func TestLockedDeviceTokenIsRefused(t *testing.T) {
 }
 
 func TestRedisDownIsUnavailable(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.person("ada")
 	f.mr.Close()

@@ -6,6 +6,7 @@ import (
 )
 
 func TestBilling(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	org := f.newOrg("Acme", acme)
 	path := "/api/v1/orgs/" + org + "/billing"

@@ -30,8 +30,9 @@ var (
 	errConflict = &fosite.RFC6749Error{ErrorField: "conflict",
 		DescriptionField: "The request conflicts with the current state.", CodeField: http.StatusConflict}
 	errLastAdmin = &fosite.RFC6749Error{ErrorField: "last_admin",
-		DescriptionField: "The organization's last admin cannot be demoted or removed; make someone else admin first.",
-		CodeField:        http.StatusConflict}
+		DescriptionField: "The organization's last admin cannot be demoted or removed; " +
+			"make someone else admin first.",
+		CodeField: http.StatusConflict}
 	errMethodNotAllowed = &fosite.RFC6749Error{ErrorField: "invalid_request",
 		DescriptionField: "This method is not allowed here.", CodeField: http.StatusMethodNotAllowed}
 	errUnavailable = &fosite.RFC6749Error{ErrorField: "temporarily_unavailable",

@@ -95,7 +95,8 @@ func (a *API) resendInvitation(w http.ResponseWriter, r *http.Request, c *caller
 
 // sendInvitation emails the accept link, which carries token. The token goes into
 // the email and nowhere else: not the answer, not the log.
-func (a *API) sendInvitation(ctx context.Context, c *caller, orgName string, inv *storage.Invitation, token string) error {
+func (a *API) sendInvitation(ctx context.Context, c *caller, orgName string,
+	inv *storage.Invitation, token string) error {
 	by := c.sess.Name
 	if by == "" {
 		by = c.sess.Email

@@ -13,6 +13,7 @@ import (
 )
 
 func TestInviteSendsTheLinkOnlyByEmail(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	org := f.newOrg("Acme", acme)
@@ -66,6 +67,7 @@ func TestInviteSendsTheLinkOnlyByEmail(t *testing.T) {
 }
 
 func TestInviteRefusals(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tests := []struct {
 		name       string
@@ -121,6 +123,7 @@ func TestInviteRefusals(t *testing.T) {
 }
 
 func TestInviteWhenTheEmailFails(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	org := f.newOrg("Acme", acme)
 	path := "/api/v1/orgs/" + org + "/members"
@@ -151,6 +154,7 @@ func TestInviteWhenTheEmailFails(t *testing.T) {
 }
 
 func TestInvitationLifecycle(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	org := f.newOrg("Acme", acme)

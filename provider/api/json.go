@@ -47,7 +47,8 @@ func decodeProblem(err error) *problem {
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("", "The request body is not valid JSON.")
 	case errors.As(err, &typ) && typ.Field != "":
-		return badRequest(typ.Field, "The field %s must be a JSON %s.", typ.Field, jsonType(typ.Type.Kind().String()))
+		want := jsonType(typ.Type.Kind().String())
+		return badRequest(typ.Field, "The field %s must be a JSON %s.", typ.Field, want)
 	case errors.As(err, &typ):
 		return badRequest("", "The request body must be a JSON object.")
 	}

@@ -26,6 +26,7 @@ func withRoles(extra map[string]rbac.Role) map[string]rbac.Role {
 }
 
 func TestMemberRoleChanges(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tests := []struct {
 		name       string
@@ -102,6 +103,7 @@ func TestMemberRoleChanges(t *testing.T) {
 }
 
 func TestMemberRemoval(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	twoAdmins := withRoles(map[string]rbac.Role{"bob": rbac.RoleAdmin})
 	tests := []struct {
@@ -164,6 +166,7 @@ func TestMemberRemoval(t *testing.T) {
 }
 
 func TestListMembers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	org := f.newOrg("Acme", acme)
 
@@ -189,6 +192,7 @@ func TestListMembers(t *testing.T) {
 // admins demote each other and themselves. Each one alone is allowed; together they
 // must leave at least one admin, and every refusal is a clean 403 or 409.
 func TestConcurrentDemotionsKeepAnAdmin(t *testing.T) {
+	t.Parallel()
 	const requests = 50
 	f := newFixture(t)
 	ada, bob := f.person("ada"), f.person("bob")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestOrganizations(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 
@@ -91,6 +92,7 @@ func TestOrganizations(t *testing.T) {
 // answers exactly like one that does not exist, on every organization route, and
 // that nothing is written.
 func TestNonMemberSeesNotFound(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	org := f.newOrg("Acme", acme)
 	f.person("out")

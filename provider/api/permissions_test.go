@@ -45,6 +45,7 @@ var roleCase = []struct {
 }
 
 func TestPermissionTableMatchesRBAC(t *testing.T) {
+	t.Parallel()
 	if got := len(rbac.AllPermissions()); got != len(wantGrants) {
 		t.Fatalf("rbac has %d permissions, this test knows %d", got, len(wantGrants))
 	}
@@ -67,6 +68,7 @@ func TestPermissionTableMatchesRBAC(t *testing.T) {
 // allowed cell succeeds; a refused one is 403 naming the permission and writes
 // nothing.
 func TestPermissionTableThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	endpoints := []struct {
 		perm   rbac.Permission

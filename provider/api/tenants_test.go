@@ -12,6 +12,7 @@ import (
 )
 
 func TestTenantLifecycle(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	org := f.newOrg("Acme", acme)

@@ -10,7 +10,8 @@ import (
 
 // textBody is the plain text part of an invitation.
 var textBody = texttemplate.Must(texttemplate.New("text").Parse(
-	`{{if .InvitedBy}}{{.InvitedBy}} invited you{{else}}You are invited{{end}} to join {{.OrgName}} on Gatehouse as {{.Article}} {{.Role}}.
+	`{{if .InvitedBy}}{{.InvitedBy}} invited you{{else}}You are invited{{end}}` +
+		` to join {{.OrgName}} on Gatehouse as {{.Article}} {{.Role}}.
 
 Accept the invitation:
 {{.AcceptURL}}
