@@ -16,6 +16,8 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/consent"
 	"github.com/gatehouse-auth/gatehouse/provider"
+	"github.com/gatehouse-auth/gatehouse/provider/api"
+	"github.com/gatehouse-auth/gatehouse/provider/mail"
 	"github.com/gatehouse-auth/gatehouse/storage"
 )
 
@@ -32,6 +34,9 @@ type serveOptions struct {
 	deviceLifetime        time.Duration
 	trustedDeviceLifetime time.Duration
 	accessTokenLifetime   time.Duration
+	invitationLifetime    time.Duration
+	smtpURL               string
+	mailFrom              string
 }
 
 func newServeCmd() *cobra.Command {
@@ -62,6 +67,9 @@ func newServeCmd() *cobra.Command {
 	f.DurationVar(&o.deviceLifetime, "device-lifetime", 24*time.Hour, "authorization lifetime of an untrusted device")
 	f.DurationVar(&o.trustedDeviceLifetime, "trusted-device-lifetime", 720*time.Hour, "authorization lifetime of a trusted device")
 	f.DurationVar(&o.accessTokenLifetime, "access-token-lifetime", time.Hour, "access token lifetime, never past the device's")
+	f.DurationVar(&o.invitationLifetime, "invitation-lifetime", 7*24*time.Hour, "how long an invitation link works")
+	f.StringVar(&o.smtpURL, "smtp-url", "", "SMTP server for invitation mail, smtp://host:port or smtps://user:pass@host:port (dev: links go to the log)")
+	f.StringVar(&o.mailFrom, "mail-from", "Gatehouse <gatehouse@localhost>", "sender of invitation mail")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	documentEnv(cmd)
@@ -141,8 +149,20 @@ func (o *serveOptions) run(ctx context.Context) error {
 		return err
 	}
 
+	mailer, err := o.mailer(log)
+	if err != nil {
+		return err
+	}
+	mgmt, err := api.New(api.Config{
+		Provider: p, Mailer: mailer, InvitationLifetime: o.invitationLifetime, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+
 	router := mux.NewRouter()
 	p.Routes(router)
+	mgmt.Routes(router)
 	router.PathPrefix("/").Handler(pages)
 
 	ln, err := net.Listen("tcp", o.listen)
@@ -154,6 +174,19 @@ func (o *serveOptions) run(ctx context.Context) error {
 		dev.printNextSteps(os.Stderr, o.issuer)
 	}
 	return serveHTTP(ctx, ln, router, log)
+}
+
+// mailer sends invitations through --smtp-url. Without it the links go to the log:
+// expected in dev mode, warned about otherwise.
+func (o *serveOptions) mailer(log *slog.Logger) (mail.Mailer, error) {
+	if o.smtpURL != "" {
+		return mail.NewSMTP(o.smtpURL, o.mailFrom, log)
+	}
+	if o.store.dev {
+		return mail.NewLogMailer(log), nil
+	}
+	log.Warn("no --smtp-url: invitation links are written to the log instead of mailed")
+	return mail.NewLogMailer(log), nil
 }
 
 // approvalPolicy lets the consent pages ask the provider who may approve what; a
