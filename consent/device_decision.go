@@ -49,7 +49,7 @@ func (h *Handler) deviceDecision(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if action == actionDeny {
-		h.deny(w, r, who, req, code, "")
+		h.deny(w, r, who, req, code, "", "")
 		return
 	}
 	h.approve(w, r, who, req, code, r.PostForm.Get("trust") == "on")
@@ -70,7 +70,7 @@ func (h *Handler) approve(w http.ResponseWriter, r *http.Request, who *signedIn,
 		if errors.As(err, &refusal) {
 			h.log.InfoContext(ctx, "device approval refused", "user_id", who.User.ID,
 				"client_id", req.ClientID, "device_id", req.ID, "reason", refusal.Message)
-			h.deny(w, r, who, req, code, refusal.Message)
+			h.deny(w, r, who, req, code, got.OrgID, refusal.Message)
 			return
 		}
 		if err != nil {
@@ -97,6 +97,12 @@ func (h *Handler) approve(w http.ResponseWriter, r *http.Request, who *signedIn,
 	h.log.InfoContext(ctx, "device approved", "user_id", who.User.ID,
 		"client_id", dev.ClientID, "device_id", dev.ID, "trusted", trusted,
 		"org_id", a.OrgID, "tenant_id", a.TenantID)
+	detail := "untrusted"
+	if trusted {
+		detail = "trusted"
+	}
+	h.audit(r, storage.AuditEvent{Type: storage.AuditDeviceApproved, ActorID: who.User.ID,
+		OrgID: a.OrgID, DeviceID: req.ID, Detail: detail})
 	h.render(w, r, http.StatusOK, "device_result", resultPage{
 		frame:   newFrame(r, "Device approved", who.User),
 		Heading: "Device approved",
@@ -104,10 +110,11 @@ func (h *Handler) approve(w http.ResponseWriter, r *http.Request, who *signedIn,
 	})
 }
 
-// deny denies req. RFC 8628 §3.5: the device's next poll gets access_denied. refusal
-// is the reason Config.Authorize gave, if it refused.
+// deny denies req. RFC 8628 §3.5: the device's next poll gets access_denied. When
+// Config.Authorize refused the approval, refusal is its reason and orgID the
+// organization it named, if any.
 func (h *Handler) deny(w http.ResponseWriter, r *http.Request, who *signedIn,
-	req *storage.DeviceRequest, code, refusal string) {
+	req *storage.DeviceRequest, code, orgID, refusal string) {
 	ctx := r.Context()
 	if err := h.store.DenyDeviceRequest(ctx, code, who.User.ID); err != nil {
 		h.decisionFailed(w, r, who, code, err)
@@ -116,6 +123,8 @@ func (h *Handler) deny(w http.ResponseWriter, r *http.Request, who *signedIn,
 
 	h.log.InfoContext(ctx, "device denied", "user_id", who.User.ID,
 		"client_id", req.ClientID, "device_id", req.ID, "refused", refusal != "")
+	h.audit(r, storage.AuditEvent{Type: storage.AuditDeviceDenied, ActorID: who.User.ID,
+		OrgID: orgID, DeviceID: req.ID, Detail: refusal})
 	h.render(w, r, http.StatusOK, "device_result", resultPage{
 		frame:   newFrame(r, "Device denied", who.User),
 		Heading: "Device denied",

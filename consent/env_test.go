@@ -69,6 +69,9 @@ func newEnv(t *testing.T, edit func(*consent.Config)) *env {
 	ctx := context.Background()
 	e := &env{t: t, mr: miniredis.RunT(t), logs: &syncBuffer{}}
 	e.clock = &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+	// Stream entry ids (the audit trail) take miniredis's time; the store trims the
+	// stream by its own clock.
+	e.mr.SetTime(e.clock.Now())
 
 	rdb := redis.NewClient(&redis.Options{Addr: e.mr.Addr(), MaxRetries: -1})
 	t.Cleanup(func() { rdb.Close() })
