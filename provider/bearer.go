@@ -27,7 +27,7 @@ func (p *Provider) AuthenticateBearer(ctx context.Context, r *http.Request) (*Se
 	}
 	_, req, err := p.oauth.IntrospectToken(ctx, token, fosite.AccessToken, new(Session))
 	if err != nil {
-		if p.toRFC(ctx, err).ErrorField == errTemporarilyUnavailable.ErrorField {
+		if p.redisDown(ctx, err) {
 			return nil, ErrUnavailable
 		}
 		return nil, ErrInvalidToken

@@ -70,6 +70,14 @@ type oauthError struct {
 // is an unreachable Redis becomes 503 temporarily_unavailable, so clients retry.
 func (p *Provider) toRFC(ctx context.Context, err error) *fosite.RFC6749Error {
 	rfc := fosite.ErrorToRFC6749Error(err)
+	if rfc.ErrorField == errTemporarilyUnavailable.ErrorField {
+		return rfc
+	}
+	// fosite reports a failed storage lookup under several codes (invalid_client,
+	// request_unauthorized, server_error); the cause it wraps tells an outage apart.
+	if storage.IsUnavailable(err) {
+		return errTemporarilyUnavailable.WithWrap(err)
+	}
 	if rfc.ErrorField == fosite.ErrServerError.ErrorField && p.redisDown(ctx, err) {
 		return errTemporarilyUnavailable.WithWrap(err)
 	}
