@@ -1,0 +1,184 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestBadInput sends the OAuth endpoints what broken or hostile clients send. Each
+// answer is a clear OAuth error (RFC 6749 §5.2): the right status below 500, a JSON
+// body naming the error, and no-store caching; and the server never panics (the
+// harness fails the test if its log shows one).
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	g := startGatehouse(t, serverOptions{})
+	b := signedInBrowser(t, g)
+	_, ta := g.connect(t, b, false, nil)
+	pending := g.authorizeDevice(t, cliClient, nil)
+
+	const form = "application/x-www-form-urlencoded"
+	big := strings.Repeat("a", 70<<10)
+	tests := []struct {
+		name        string
+		method      string // POST when empty
+		path        string
+		contentType string // form when empty; "none" sends no Content-Type
+		body        string
+		basic       string // an Authorization header value
+		statuses    []int
+		codes       []string
+		allow       string // the Allow header of a 405
+	}{
+		// The token endpoint.
+		{name: "token: malformed form", path: pathToken, body: "grant_type=%zz&client_id=gatehouse-cli",
+			statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "token: JSON body", path: pathToken, contentType: "application/json",
+			body: `{"grant_type":"refresh_token","client_id":"gatehouse-cli"}`, statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "token: no Content-Type", path: pathToken, contentType: "none",
+			body: "grant_type=refresh_token&client_id=gatehouse-cli", statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "token: two grant_type", path: pathToken,
+			body:     "grant_type=refresh_token&grant_type=" + url.QueryEscape(grantDeviceCode) + "&client_id=gatehouse-cli",
+			statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "token: two client_id", path: pathToken,
+			body: "grant_type=refresh_token&client_id=gatehouse-cli&client_id=demo-tenant&refresh_token=" +
+				url.QueryEscape(ta.RefreshToken), statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "token: two device_code", path: pathToken,
+			body: "grant_type=" + url.QueryEscape(grantDeviceCode) + "&client_id=gatehouse-cli&device_code=" +
+				pending.DeviceCode + "&device_code=other", statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "token: body over 64 KiB", path: pathToken,
+			body:     "grant_type=refresh_token&client_id=gatehouse-cli&refresh_token=" + big,
+			statuses: []int{413, 400}, codes: []string{"invalid_request"}},
+		{name: "token: unknown client_id", path: pathToken, body: "grant_type=refresh_token&client_id=nobody&refresh_token=x",
+			statuses: []int{401}, codes: []string{"invalid_client"}},
+		{name: "token: malformed Basic", path: pathToken, body: "grant_type=refresh_token&refresh_token=x",
+			basic: "Basic !!!not-base64", statuses: []int{400, 401}, codes: []string{"invalid_request", "invalid_client"}},
+		{name: "token: wrong secret", path: pathToken, body: "grant_type=refresh_token&refresh_token=x",
+			basic: basicAuth(tenantClientID, "wrong"), statuses: []int{401}, codes: []string{"invalid_client"}},
+		{name: "token: GET", method: http.MethodGet, path: pathToken, statuses: []int{405}, codes: []string{"invalid_request"},
+			allow: "POST"},
+		{name: "token: PUT", method: http.MethodPut, path: pathToken, body: "grant_type=refresh_token",
+			statuses: []int{405}, codes: []string{"invalid_request"}, allow: "POST"},
+		{name: "token: unknown grant_type", path: pathToken, body: "grant_type=urn:example:teleport&client_id=gatehouse-cli",
+			statuses: []int{400}, codes: []string{"unsupported_grant_type"}},
+		{name: "token: password grant", path: pathToken,
+			body:     "grant_type=password&client_id=gatehouse-cli&username=admin%40example.com&password=x",
+			statuses: []int{400}, codes: []string{"unsupported_grant_type"}},
+		{name: "token: no grant_type", path: pathToken, body: "client_id=gatehouse-cli", statuses: []int{400},
+			codes: []string{"invalid_request"}},
+		{name: "token: no device_code", path: pathToken,
+			body: "grant_type=" + url.QueryEscape(grantDeviceCode) + "&client_id=gatehouse-cli", statuses: []int{400},
+			codes: []string{"invalid_request"}},
+		{name: "token: parameters in the query only", path: pathToken + "?grant_type=refresh_token&client_id=gatehouse-cli",
+			statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "token: huge device_code", path: pathToken,
+			body:     "grant_type=" + url.QueryEscape(grantDeviceCode) + "&client_id=gatehouse-cli&device_code=" + big[:60<<10],
+			statuses: []int{400}, codes: []string{"invalid_grant"}},
+		{name: "token: binary body", path: pathToken, body: "\xff\xfe\x00grant_type\x00=\x01",
+			statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "token: NUL in refresh_token", path: pathToken,
+			body: "grant_type=refresh_token&client_id=gatehouse-cli&refresh_token=%00%00", statuses: []int{400},
+			codes: []string{"invalid_grant"}},
+
+		// The device authorization endpoint.
+		{name: "device: unknown client_id", path: pathDeviceAuthorization, body: "client_id=nobody&scope=openid",
+			statuses: []int{401}, codes: []string{"invalid_client"}},
+		// RFC 6749 §5.2: invalid_client covers "no client authentication included".
+		{name: "device: no client_id", path: pathDeviceAuthorization, body: "scope=openid",
+			statuses: []int{401}, codes: []string{"invalid_client"}},
+		{name: "device: scope the client may not have", path: pathDeviceAuthorization,
+			body: "client_id=gatehouse-cli&scope=openid+admin", statuses: []int{400}, codes: []string{"invalid_scope"}},
+		{name: "device: unknown resource", path: pathDeviceAuthorization,
+			body:     "client_id=gatehouse-cli&scope=openid&resource=" + url.QueryEscape("https://elsewhere.example"),
+			statuses: []int{400}, codes: []string{"invalid_target"}},
+		{name: "device: resource with a fragment", path: pathDeviceAuthorization,
+			body:     "client_id=gatehouse-cli&scope=openid&resource=" + url.QueryEscape(tenantURL+"#x"),
+			statuses: []int{400}, codes: []string{"invalid_target"}},
+		{name: "device: relative resource", path: pathDeviceAuthorization,
+			body: "client_id=gatehouse-cli&scope=openid&resource=%2Fnotes", statuses: []int{400}, codes: []string{"invalid_target"}},
+		{name: "device: two resources", path: pathDeviceAuthorization,
+			body:     "client_id=gatehouse-cli&scope=openid&resource=" + url.QueryEscape(tenantURL) + "&resource=" + url.QueryEscape(g.URL),
+			statuses: []int{400}, codes: []string{"invalid_target"}},
+		{name: "device: two scope", path: pathDeviceAuthorization, body: "client_id=gatehouse-cli&scope=openid&scope=email",
+			statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "device: client without the device grant", path: pathDeviceAuthorization, body: "scope=openid",
+			basic: basicAuth(tenantClientID, tenantSecret), statuses: []int{400}, codes: []string{"unauthorized_client"}},
+		{name: "device: JSON body", path: pathDeviceAuthorization, contentType: "application/json",
+			body: `{"client_id":"gatehouse-cli"}`, statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "device: body over 64 KiB", path: pathDeviceAuthorization, body: "client_id=gatehouse-cli&device_hostname=" + big,
+			statuses: []int{413, 400}, codes: []string{"invalid_request"}},
+		{name: "device: GET", method: http.MethodGet, path: pathDeviceAuthorization, statuses: []int{405},
+			codes: []string{"invalid_request"}, allow: "POST"},
+
+		// Introspection and revocation.
+		{name: "introspect: JSON body", path: pathIntrospect, contentType: "application/json", body: `{"token":"x"}`,
+			basic: basicAuth(tenantClientID, tenantSecret), statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "introspect: two token", path: pathIntrospect, body: "token=a&token=b",
+			basic: basicAuth(tenantClientID, tenantSecret), statuses: []int{400}, codes: []string{"invalid_request"}},
+		{name: "introspect: GET", method: http.MethodGet, path: pathIntrospect, statuses: []int{405},
+			codes: []string{"invalid_request"}, allow: "POST"},
+		{name: "revoke: malformed form", path: pathRevoke, body: "token=%&client_id=gatehouse-cli", statuses: []int{400},
+			codes: []string{"invalid_request"}},
+		{name: "revoke: unknown client", path: pathRevoke, body: "token=x&client_id=nobody", statuses: []int{401},
+			codes: []string{"invalid_client"}},
+		{name: "revoke: GET", method: http.MethodGet, path: pathRevoke, statuses: []int{405}, codes: []string{"invalid_request"},
+			allow: "POST"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			method := tt.method
+			if method == "" {
+				method = http.MethodPost
+			}
+			req, err := http.NewRequestWithContext(t.Context(), method, g.URL+tt.path, strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch tt.contentType {
+			case "":
+				req.Header.Set("Content-Type", form)
+			case "none":
+			default:
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			if tt.basic != "" {
+				req.Header.Set("Authorization", tt.basic)
+			}
+			a := do(t, req)
+
+			var e oauthErr
+			if err := json.Unmarshal(a.Body, &e); err != nil || e.Error == "" {
+				t.Errorf("answer %d is not an OAuth error in JSON: %q", a.Status, a.Body)
+			}
+			if !slices.Contains(tt.statuses, a.Status) || !slices.Contains(tt.codes, e.Error) {
+				t.Errorf("got %d %q (%s), want %v %q", a.Status, e.Error, e.Description, tt.statuses, tt.codes)
+			}
+			if cc := a.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+				t.Errorf("Cache-Control %q, want no-store (RFC 6749 §5.1)", cc)
+			}
+			if tt.allow != "" && !strings.Contains(a.Header.Get("Allow"), tt.allow) {
+				t.Errorf("405 with Allow %q, want %s", a.Header.Get("Allow"), tt.allow)
+			}
+		})
+	}
+
+	t.Run("token success is no-store", func(t *testing.T) {
+		t.Parallel()
+		next := g.refresh(t, ta.RefreshToken)
+		wantTokens(t, "refresh", next)
+		if cc, p := next.Header.Get("Cache-Control"), next.Header.Get("Pragma"); !strings.Contains(cc, "no-store") || p != "no-cache" {
+			t.Errorf("token response Cache-Control %q Pragma %q, want no-store and no-cache (RFC 6749 §5.1)", cc, p)
+		}
+	})
+}
+
+// basicAuth is an HTTP Basic Authorization header value with the RFC 6749 §2.3.1
+// encoding of the client id and secret.
+func basicAuth(id, secret string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
+}
