@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ory/fosite"
+	"github.com/redis/go-redis/v9"
 )
 
 // Client kinds.
@@ -126,7 +127,11 @@ func (s *Store) GetClient(ctx context.Context, id string) (fosite.Client, error)
 
 // Client loads a client; an unknown id is fosite.ErrNotFound.
 func (s *Store) Client(ctx context.Context, id string) (*Client, error) {
-	data, err := s.rdb.Get(ctx, keyClient+id).Bytes()
+	return decodeClient(id, s.rdb.Get(ctx, keyClient+id))
+}
+
+func decodeClient(id string, cmd *redis.StringCmd) (*Client, error) {
+	data, err := cmd.Bytes()
 	if err != nil {
 		return nil, notFound(err)
 	}

@@ -106,17 +106,11 @@ func (s *Store) Device(ctx context.Context, id string) (*AuthorizedDevice, error
 	return deviceFromFields(f), nil
 }
 
-// checkDeviceUsable refuses the tokens of a device that is gone, locked or expired. It
-// wraps fosite.ErrNotFound, which fosite turns into invalid_grant on refresh and
-// active=false on introspection, without revoking the grant.
-func (s *Store) checkDeviceUsable(ctx context.Context, id string) error {
-	if id == "" {
-		return nil
-	}
-	vals, err := s.rdb.HMGet(ctx, keyDevice+id, "status", "expires_at").Result()
-	if err != nil {
-		return fmt.Errorf("storage: check device %s: %w", id, err)
-	}
+// deviceUsable refuses the tokens of a device that is gone, locked or expired, given
+// its status and expires_at fields. The error wraps fosite.ErrNotFound, which fosite
+// turns into invalid_grant on refresh and active=false on introspection, without
+// revoking the grant.
+func (s *Store) deviceUsable(id string, vals []any) error {
 	status, _ := vals[0].(string)
 	expStr, _ := vals[1].(string)
 	exp, _ := strconv.ParseInt(expStr, 10, 64)

@@ -3,11 +3,13 @@ package storage
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
 
 	"github.com/ory/fosite"
+	"github.com/redis/go-redis/v9"
 )
 
 // storedForm lists the request parameters worth keeping with a token session. Anything
@@ -63,9 +65,10 @@ func encodeRequest(r fosite.Requester) ([]byte, error) {
 	return json.Marshal(sr)
 }
 
-// decodeRequest rebuilds a fosite request, loading its client and decoding the session
-// into the session value fosite handed us.
-func (s *Store) decodeRequest(ctx context.Context, data []byte, sess fosite.Session) (*fosite.Request, *storedRequest, error) {
+// decodeRequest rebuilds a fosite request, decoding the session into the session value
+// fosite handed us. It loads the client and, for a device-bound grant, the device's
+// state in one round trip; usable is nil when the device may still use its tokens.
+func (s *Store) decodeRequest(ctx context.Context, data []byte, sess fosite.Session) (req *fosite.Request, usable, err error) {
 	var sr storedRequest
 	if err := json.Unmarshal(data, &sr); err != nil {
 		return nil, nil, fmt.Errorf("storage: decode request: %w", err)
@@ -78,12 +81,25 @@ func (s *Store) decodeRequest(ctx context.Context, data []byte, sess fosite.Sess
 		return nil, nil, fmt.Errorf("storage: decode session: %w", err)
 	}
 
-	client, err := s.GetClient(ctx, sr.ClientID)
+	pipe := s.rdb.Pipeline()
+	clientCmd := pipe.Get(ctx, keyClient+sr.ClientID)
+	var deviceCmd *redis.SliceCmd
+	if sr.DeviceID != "" {
+		deviceCmd = pipe.HMGet(ctx, keyDevice+sr.DeviceID, "status", "expires_at")
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, nil, fmt.Errorf("storage: load request %s: %w", sr.ID, err)
+	}
+
+	client, err := decodeClient(sr.ClientID, clientCmd)
 	if err != nil {
 		return nil, nil, err
 	}
+	if deviceCmd != nil {
+		usable = s.deviceUsable(sr.DeviceID, deviceCmd.Val())
+	}
 
-	req := &fosite.Request{
+	req = &fosite.Request{
 		ID:                sr.ID,
 		RequestedAt:       sr.RequestedAt,
 		Client:            client,
@@ -94,7 +110,7 @@ func (s *Store) decodeRequest(ctx context.Context, data []byte, sess fosite.Sess
 		Form:              sr.Form,
 		Session:           sess,
 	}
-	return req, &sr, nil
+	return req, usable, nil
 }
 
 // opaqueSession stands for a session that the caller did not ask to decode.

@@ -73,12 +73,12 @@ func (s *Store) GetAccessTokenSession(ctx context.Context, signature string, ses
 		return nil, notFound(err)
 	}
 
-	req, sr, err := s.decodeRequest(ctx, data, sess)
+	req, usable, err := s.decodeRequest(ctx, data, sess)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkDeviceUsable(ctx, sr.DeviceID); err != nil {
-		return nil, err
+	if usable != nil {
+		return nil, usable
 	}
 	return req, nil
 }
@@ -124,15 +124,15 @@ func (s *Store) GetRefreshTokenSession(ctx context.Context, signature string, se
 		return nil, fosite.ErrNotFound
 	}
 
-	req, sr, err := s.decodeRequest(ctx, []byte(data), sess)
+	req, usable, err := s.decodeRequest(ctx, []byte(data), sess)
 	if err != nil {
 		return nil, err
 	}
 	if active, _ := vals[1].(string); active != "1" {
 		return req, fosite.ErrInactiveToken
 	}
-	if err := s.checkDeviceUsable(ctx, sr.DeviceID); err != nil {
-		return nil, err
+	if usable != nil {
+		return nil, usable
 	}
 	return req, nil
 }
