@@ -12,6 +12,24 @@
 //	POST /login            email, password, return_to, user_code (carried, optional)
 //	POST /logout           ends the browser session
 //
+//	GET  /invitations/accept?token=  the page an invitation email links to
+//	POST /invitations/accept         token, action and the fields of that action:
+//	       action=accept             signed in as the invited account: no fields
+//	       action=sign_in            the invited account exists: password
+//	       action=create             no account has the invited email: name, password,
+//	                                 confirm_password (8 characters or more, equal)
+//	       action=sign_out           signed in as another account: signs out, shows
+//	                                 the page again
+//
+// The invitation page shows the one form that fits: "Accept invitation", "Sign in and
+// accept" (Email shown read-only, Password) or "Create account and accept" (Email
+// read-only, Name, Password, Confirm password), or, signed in as someone else, "This
+// invitation is for EMAIL. Sign out to accept it." with a Sign out button. The email is
+// always the invitation's; one in the form is ignored. A link that cannot be accepted
+// is a 404 page (unknown: "This invitation link is not valid.") or a 410 page
+// (expired, accepted, withdrawn). After the first GET the token travels only in form
+// bodies. Wrong passwords count against the sign-in limit of that email.
+//
 // Every POST form also carries the CSRF token in the field gorilla.csrf.Token, tied to
 // the gatehouse_csrf cookie. A pre-filled user_code is only ever a suggestion: nothing
 // is approved without a POST of the Approve button. After the first GET the user code

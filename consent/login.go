@@ -102,15 +102,10 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// Replace whatever session the browser had with a new one.
-	if err := h.endSession(w, r); err != nil {
-		h.unavailable(w, r, "end web session failed", err)
+	if err := h.replaceSession(w, r, user); err != nil {
+		h.unavailable(w, r, "replace web session failed", err)
 		return
 	}
-	if err := h.startSession(ctx, w, user); err != nil {
-		h.unavailable(w, r, "create web session failed", err)
-		return
-	}
-	h.log.InfoContext(ctx, "signed in", "user_id", user.ID)
 
 	// A code typed before signing in goes back into the code entry form.
 	if form.UserCode != "" {

@@ -21,7 +21,10 @@ import (
 var templateFS embed.FS
 
 // pageNames are the templates, each rendered inside templates/layout.html.
-var pageNames = []string{"login", "device_entry", "device_confirm", "device_result", "status"}
+var pageNames = []string{
+	"login", "device_entry", "device_confirm", "device_result", "status",
+	"invitation", "invitation_joined",
+}
 
 // pages holds the parsed templates and the Content-Security-Policy that admits exactly
 // their inline style sheet.
@@ -61,8 +64,12 @@ type frame struct {
 	Title string
 	// CSRF is the hidden token field of every form on the page.
 	CSRF template.HTML
-	// User is who is signed in, if anyone; the layout offers to sign out.
+	// User is who is signed in, if anyone; the layout links to the devices page and
+	// offers to sign out.
 	User *storage.User
+	// HideSignOut leaves the header's sign-out button out, on a page whose own form
+	// signs out.
+	HideSignOut bool
 }
 
 // newFrame starts the data of a page for r.
@@ -86,10 +93,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 }
 
-// statusPage is the data of templates/status.html.
+// statusPage is the data of templates/status.html: a heading, a message and an
+// optional link, with LinkText ("Start again" when empty).
 type statusPage struct {
 	frame
-	Heading, Message, Link string
+	Heading, Message, Link, LinkText string
 }
 
 // statusTexts are the headings and messages of the error pages.

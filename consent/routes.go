@@ -13,6 +13,8 @@ const (
 	PathDeviceDecision = "/device/decision"
 	PathLogin          = "/login"
 	PathLogout         = "/logout"
+	// PathInvitationAccept is the page an invitation email links to, with ?token=.
+	PathInvitationAccept = "/invitations/accept"
 )
 
 // maxBodyBytes caps a form body; the largest form holds a few short fields.
@@ -39,6 +41,10 @@ func (h *Handler) routeTable() map[string]route {
 		},
 		PathLogout: {
 			http.MethodPost: p(h.logout),
+		},
+		PathInvitationAccept: {
+			http.MethodGet:  p(h.invitationForm),
+			http.MethodPost: p(h.invitationSubmit),
 		},
 	}
 }

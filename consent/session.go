@@ -57,6 +57,18 @@ func (h *Handler) startSession(ctx context.Context, w http.ResponseWriter, user 
 	return nil
 }
 
+// replaceSession signs user in on this browser in place of whatever session it had.
+func (h *Handler) replaceSession(w http.ResponseWriter, r *http.Request, user *storage.User) error {
+	if err := h.endSession(w, r); err != nil {
+		return err
+	}
+	if err := h.startSession(r.Context(), w, user); err != nil {
+		return err
+	}
+	h.log.InfoContext(r.Context(), "signed in", "user_id", user.ID)
+	return nil
+}
+
 // endSession deletes the browser's session, if it has one, and its cookie.
 func (h *Handler) endSession(w http.ResponseWriter, r *http.Request) error {
 	c, err := r.Cookie(sessionCookie)
