@@ -75,6 +75,8 @@ type gatehouse struct {
 	// URL is the issuer, http://127.0.0.1:PORT, without a trailing slash.
 	URL    string
 	secret string
+	// redisURL is the server's --redis-url.
+	redisURL string
 	// rdb is the server's Redis database, for test setup only (see registerClient).
 	rdb  *redis.Client
 	bin  string
@@ -97,7 +99,7 @@ func startGatehouse(t testing.TB, opts serverOptions) *gatehouse {
 	if bin == "" {
 		bin = binaries.gatehouse
 	}
-	g := &gatehouse{secret: randomHex(32), rdb: rdb, bin: bin, logs: &logBuffer{}}
+	g := &gatehouse{secret: randomHex(32), redisURL: redisURL, rdb: rdb, bin: bin, logs: &logBuffer{}}
 	t.Cleanup(func() { g.finish(t) })
 
 	// The port can be taken between FreePort and the bind; try a few.
