@@ -7,13 +7,28 @@ import (
 	"testing"
 )
 
-// TestConsentBadInput types wrong codes, posts broken and forged forms and sends
-// hostile device details to the consent pages. Each answer is a page that says what
-// went wrong, never a server error.
-func TestConsentBadInput(t *testing.T) {
+// TestConsentPages checks what the person approving a device sees: the device's own
+// account of itself, and for wrong codes, broken or forged forms and hostile device
+// details, a page that says what went wrong, never a server error.
+func TestConsentPages(t *testing.T) {
 	t.Parallel()
 	g := startGatehouse(t, serverOptions{})
 	b := signedInBrowser(t, g)
+
+	// RFC 8628 §5.4: the person must be able to tell their own device from another.
+	t.Run("the confirmation shows the device", func(t *testing.T) {
+		da := g.authorizeDevice(t, cliClient, url.Values{
+			"device_hostname": {"build-box-7"}, "device_os": {"linux/arm64"},
+			"device_client_name": {"gatehouse-cli"}, "device_client_version": {"v9.8.7"},
+		})
+		p := b.enterCode(t, da.UserCode)
+		for _, want := range []string{da.UserCode, "Gatehouse CLI", "build-box-7", "linux/arm64",
+			"gatehouse-cli v9.8.7", "127.0.0.1", "Trust this device"} {
+			if !p.Has(want) {
+				t.Errorf("the confirmation page does not show %q:\n%s", want, p.HTML)
+			}
+		}
+	})
 
 	// Wrong codes count against a limit of five per person and network (RFC 8628
 	// §5.1); these subtests type three.

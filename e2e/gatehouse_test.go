@@ -155,7 +155,7 @@ func serveArgs(issuer, redisURL string, overrides map[string]string) []string {
 }
 
 // serverEnv is the test's environment without GATEHOUSE_ variables, which the server
-// would read as flags, plus the server secret.
+// would read as flags, plus the server secret unless it is empty.
 func serverEnv(secret string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -163,7 +163,10 @@ func serverEnv(secret string) []string {
 			env = append(env, kv)
 		}
 	}
-	return append(env, "GATEHOUSE_SECRET="+secret)
+	if secret != "" {
+		env = append(env, "GATEHOUSE_SECRET="+secret)
+	}
+	return env
 }
 
 // start launches the process and waits until it is ready.
