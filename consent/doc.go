@@ -1,6 +1,8 @@
 // Package consent serves the pages where a person approves a command-line tool that
 // logs in with the device authorization grant (RFC 8628): sign in, type the code the
-// terminal shows, check the device, approve or deny.
+// terminal shows, check the device, approve or deny. It also serves the page of an
+// invitation to an organization and the page where a person locks, unlocks and deletes
+// the devices they approved.
 //
 // The pages are rendered on the server with html/template and need no JavaScript. The
 // server mounts the Handler at the root; the paths are absolute:
@@ -29,6 +31,24 @@
 // is a 404 page (unknown: "This invitation link is not valid.") or a 410 page
 // (expired, accepted, withdrawn). After the first GET the token travels only in form
 // bodies. Wrong passwords count against the sign-in limit of that email.
+//
+//	GET  /devices          the signed-in person's devices; else 303 to
+//	                       /login?return_to=/devices
+//	POST /devices/lock     device_id: lock an active device
+//	POST /devices/unlock   device_id: unlock a locked device that has not expired
+//	POST /devices/delete   device_id: delete a device in any state
+//
+// The devices page is a table with the columns Device, System, Client, IP address,
+// Tenant (the resource, or "Gatehouse"), Trusted (Yes/No), Status (Active, Locked,
+// Expired, Revoked), Authorized, Last seen and Expires, and in each row the buttons
+// Lock, Unlock and Delete that apply; with no devices it says "No devices yet. Run
+// gatehouse connect to add one." An action on a device that is not the person's is a
+// 404 page ("No such device."); otherwise it is recorded in the audit trail and
+// answered with a 303 to /devices, which shows what happened once (the key of the
+// message rides in the gatehouse_flash cookie). Device ids travel only in form bodies.
+// Signed in, every page's header has the email, a Devices link and Sign out (but for
+// the invitation page that asks to sign out, whose own Sign out button returns to it).
+// Approvals, denials and accepted invitations are recorded in the audit trail too.
 //
 // Every POST form also carries the CSRF token in the field gorilla.csrf.Token, tied to
 // the gatehouse_csrf cookie. A pre-filled user_code is only ever a suggestion: nothing

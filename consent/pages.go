@@ -23,7 +23,7 @@ var templateFS embed.FS
 // pageNames are the templates, each rendered inside templates/layout.html.
 var pageNames = []string{
 	"login", "device_entry", "device_confirm", "device_result", "status",
-	"invitation", "invitation_joined",
+	"invitation", "invitation_joined", "devices",
 }
 
 // pages holds the parsed templates and the Content-Security-Policy that admits exactly
@@ -70,6 +70,8 @@ type frame struct {
 	// HideSignOut leaves the header's sign-out button out, on a page whose own form
 	// signs out.
 	HideSignOut bool
+	// Wide gives the page the width of a table.
+	Wide bool
 }
 
 // newFrame starts the data of a page for r.

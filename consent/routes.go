@@ -15,6 +15,11 @@ const (
 	PathLogout         = "/logout"
 	// PathInvitationAccept is the page an invitation email links to, with ?token=.
 	PathInvitationAccept = "/invitations/accept"
+	// PathDevices lists the signed-in person's devices; the others are its buttons.
+	PathDevices       = "/devices"
+	PathDevicesLock   = "/devices/lock"
+	PathDevicesUnlock = "/devices/unlock"
+	PathDevicesDelete = "/devices/delete"
 )
 
 // maxBodyBytes caps a form body; the largest form holds a few short fields.
@@ -27,6 +32,7 @@ type route map[string]http.Handler
 // behind the CSRF check.
 func (h *Handler) routeTable() map[string]route {
 	p := h.protect
+	act := h.deviceActions()
 	return map[string]route{
 		PathDevice: {
 			http.MethodGet:  p(h.deviceForm),
@@ -45,6 +51,18 @@ func (h *Handler) routeTable() map[string]route {
 		PathInvitationAccept: {
 			http.MethodGet:  p(h.invitationForm),
 			http.MethodPost: p(h.invitationSubmit),
+		},
+		PathDevices: {
+			http.MethodGet: p(h.devicesList),
+		},
+		PathDevicesLock: {
+			http.MethodPost: p(h.manageDevice(act[PathDevicesLock])),
+		},
+		PathDevicesUnlock: {
+			http.MethodPost: p(h.manageDevice(act[PathDevicesUnlock])),
+		},
+		PathDevicesDelete: {
+			http.MethodPost: p(h.manageDevice(act[PathDevicesDelete])),
 		},
 	}
 }

@@ -211,6 +211,11 @@ func TestRequestShape(t *testing.T) {
 			"GET, HEAD, POST"},
 		{"PUT invitation", http.MethodPut, "/invitations/accept", "", http.StatusMethodNotAllowed,
 			"GET, HEAD, POST"},
+		{"PUT devices", http.MethodPut, "/devices", "", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{"GET lock", http.MethodGet, "/devices/lock", "", http.StatusMethodNotAllowed, "POST"},
+		{"GET unlock", http.MethodGet, "/devices/unlock", "", http.StatusMethodNotAllowed, "POST"},
+		{"DELETE delete", http.MethodDelete, "/devices/delete", "", http.StatusMethodNotAllowed,
+			"POST"},
 		{"invitation form too large", http.MethodPost, "/invitations/accept",
 			"name=" + strings.Repeat("a", 65<<10), http.StatusRequestEntityTooLarge, ""},
 		{"malformed form", http.MethodPost, "/device", "user_code=%zz", http.StatusBadRequest, ""},
@@ -253,6 +258,7 @@ func TestSecurityHeaders(t *testing.T) {
 			code, _ := e.newDevice()
 			b.submit("/device", url.Values{"user_code": {code}})
 		}},
+		{"devices", func() { b.get("/devices") }},
 		{"403", func() { b.do(http.MethodPost, "/device", url.Values{}) }},
 		{"404", func() { b.get("/nope") }},
 	}
