@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"net"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -97,4 +98,14 @@ func invalidToken(desc string) *problem {
 		rfc:       errInvalidToken.WithDescription(desc),
 		challenge: `Bearer realm="gatehouse", error="invalid_token", error_description="` + desc + `"`,
 	}
+}
+
+// remoteIP is the address the request came from, without its port. X-Forwarded-For
+// is not trusted: anyone can send it.
+func remoteIP(r *http.Request) string {
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return ip
 }

@@ -109,6 +109,10 @@ func (a *API) classify(ctx context.Context, err error) *problem {
 		return conflict("That email already has a pending invitation; resend it instead.")
 	case errors.Is(err, storage.ErrInvitationUsed):
 		return conflict("The invitation is no longer pending.")
+	case errors.Is(err, storage.ErrAmbiguousPrefix):
+		return conflict("The id prefix matches more than one device; give more of the id.")
+	case errors.Is(err, storage.ErrDeviceState):
+		return conflict("The device is not in a status that allows this.")
 	case errors.Is(err, storage.ErrExists):
 		return conflict("It already exists.")
 	case errors.Is(err, storage.ErrNotMember):

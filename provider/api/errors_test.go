@@ -38,6 +38,8 @@ func TestErrorAnswers(t *testing.T) {
 		{"pending invitation", storage.ErrInvitationPending, 409, `pending invitation`},
 		{"invitation used", storage.ErrInvitationUsed, 409, `no longer pending`},
 		{"exists", storage.ErrExists, 409, `"error":"conflict"`},
+		{"ambiguous device prefix", storage.ErrAmbiguousPrefix, 409, `matches more than one device`},
+		{"device state", fmt.Errorf("x: %w", storage.ErrDeviceState), 409, `"error":"conflict"`},
 		{"not a member", storage.ErrNotMember, 404, `Member not found.`},
 		{"not found", fmt.Errorf("storage: load: %w", fosite.ErrNotFound), 404, `"error":"not_found"`},
 		{"redis unreachable", fmt.Errorf("storage: load role: %w", refused), 503,

@@ -168,13 +168,38 @@ func (f *fixture) person(name string) *person {
 	return p
 }
 
-// deviceToken runs the RFC 8628 device flow over HTTP for u and returns the access
-// token: device authorization, approval in the store (what the consent page does),
-// one poll of the token endpoint. An empty resource asks for Gatehouse itself.
+// grant is what one device login gave: its tokens and the authorized device.
+type grant struct {
+	access, refresh string
+	deviceID        string
+}
+
+// deviceToken runs the device flow for u (see connect) and returns the access token.
 func (f *fixture) deviceToken(u *storage.User, resource string) string {
 	f.t.Helper()
+	return f.connect(u, resource).access
+}
+
+// connect runs the RFC 8628 device flow over HTTP for u, as a new trusted device
+// (30 days): device authorization, approval in the store (what the consent page does),
+// one poll of the token endpoint. An empty resource asks for Gatehouse itself; a
+// tenant's URL (RFC 8707) needs u to be a member of the tenant's organization.
+func (f *fixture) connect(u *storage.User, resource string) grant {
+	f.t.Helper()
+	return f.connectFor(u, resource, 720*time.Hour)
+}
+
+// connectFor is connect with an authorization that lasts lifetime.
+//
+// fosite checks an ID token's auth_time against the real clock, not the provider's,
+// so a device cannot connect once f.clock is more than a few seconds ahead; a test
+// that moves the clock connects its devices first.
+func (f *fixture) connectFor(u *storage.User, resource string, lifetime time.Duration) grant {
+	f.t.Helper()
 	ctx := context.Background()
-	form := url.Values{"client_id": {"gatehouse-cli"}, "scope": {"openid email offline_access"}}
+	form := url.Values{"client_id": {"gatehouse-cli"}, "scope": {"openid email offline_access"},
+		"device_hostname": {"laptop-" + u.ID[:4]}, "device_os": {"linux/amd64"},
+		"device_client_version": {"1.2.3"}}
 	if resource != "" {
 		form.Set("resource", resource)
 	}
@@ -193,8 +218,9 @@ func (f *fixture) deviceToken(u *storage.User, resource string) string {
 	}
 	now := f.clock.Now()
 	a.UserID, a.Trusted, a.AuthTime, a.ApprovedAt = u.ID, true, now, now
-	a.ExpiresAt = now.Add(720 * time.Hour)
-	if _, err := f.store.ApproveDeviceRequest(ctx, code, a); err != nil {
+	a.ExpiresAt = now.Add(lifetime)
+	dev, err := f.store.ApproveDeviceRequest(ctx, code, a)
+	if err != nil {
 		f.t.Fatal(err)
 	}
 
@@ -203,7 +229,22 @@ func (f *fixture) deviceToken(u *storage.User, resource string) string {
 	if status != http.StatusOK {
 		f.t.Fatalf("token: %d %v", status, tok)
 	}
-	return tok["access_token"].(string)
+	refresh, _ := tok["refresh_token"].(string)
+	return grant{access: tok["access_token"].(string), refresh: refresh, deviceID: dev.ID}
+}
+
+// refresh presents g's refresh token at the token endpoint and, when it works, keeps
+// the rotated one in g. It returns the status and the error code ("" on success).
+func (f *fixture) refresh(g *grant) (int, string) {
+	f.t.Helper()
+	status, body := f.postForm(provider.PathToken, url.Values{"grant_type": {"refresh_token"},
+		"client_id": {"gatehouse-cli"}, "refresh_token": {g.refresh}})
+	if status == http.StatusOK {
+		g.access, g.refresh = body["access_token"].(string), body["refresh_token"].(string)
+		return status, ""
+	}
+	code, _ := body["error"].(string)
+	return status, code
 }
 
 func (f *fixture) postForm(path string, form url.Values) (int, map[string]any) {
@@ -335,6 +376,11 @@ func (f *fixture) snapshot() map[string]string {
 		case "set":
 			ms, _ := f.mr.Members(k)
 			v = strings.Join(ms, ",")
+		case "stream":
+			entries, _ := f.mr.Stream(k)
+			for _, e := range entries {
+				v += e.ID + ":" + strings.Join(e.Values, ",") + "\n"
+			}
 		case "zset":
 			ms, _ := f.mr.ZMembers(k)
 			for _, m := range ms {

@@ -10,7 +10,7 @@ import (
 )
 
 // Paths of the management API, relative to the issuer. {org}, {user_id}, {id} and
-// {tenant} are ids.
+// {tenant} are ids; a device's {id} may also be a unique prefix of one.
 const (
 	PathPrefix           = "/api/v1"
 	PathOpenAPI          = PathPrefix + "/openapi.yaml"
@@ -25,6 +25,13 @@ const (
 	PathTenants          = PathOrg + "/tenants"
 	PathTenant           = PathTenants + "/{tenant}"
 	PathBilling          = PathOrg + "/billing"
+	PathDevices          = PathPrefix + "/devices"
+	PathDevice           = PathDevices + "/{id}"
+	PathDeviceLock       = PathDevice + "/lock"
+	PathDeviceUnlock     = PathDevice + "/unlock"
+	PathOrgDevices       = PathOrg + "/devices"
+	PathOrgDeviceLock    = PathOrgDevices + "/{id}/lock"
+	PathOrgDeviceUnlock  = PathOrgDevices + "/{id}/unlock"
 )
 
 // PathAcceptInvitation is the page an invitation email links to, with ?token=; the
@@ -68,6 +75,17 @@ func (a *API) routes() []route {
 
 		{http.MethodGet, PathBilling, a.inOrg(rbac.PermBilling, a.getBilling)},
 		{http.MethodPut, PathBilling, a.inOrg(rbac.PermBilling, a.setBilling)},
+
+		// The caller's own devices; someone else's answer 404, like an unknown id.
+		{http.MethodGet, PathDevices, a.signedIn(a.listDevices)},
+		{http.MethodGet, PathDevice, a.signedIn(a.getDevice)},
+		{http.MethodDelete, PathDevice, a.signedIn(a.deleteDevice)},
+		{http.MethodPost, PathDeviceLock, a.signedIn(a.lockDevice)},
+		{http.MethodPost, PathDeviceUnlock, a.signedIn(a.unlockDevice)},
+
+		{http.MethodGet, PathOrgDevices, a.inOrg(rbac.PermManageDevices, a.listOrgDevices)},
+		{http.MethodPost, PathOrgDeviceLock, a.inOrg(rbac.PermManageDevices, a.lockOrgDevice)},
+		{http.MethodPost, PathOrgDeviceUnlock, a.inOrg(rbac.PermManageDevices, a.unlockOrgDevice)},
 	}
 }
 

@@ -20,6 +20,9 @@ func TestMethodNotAllowed(t *testing.T) {
 		{http.MethodPost, "/api/v1/orgs/x/billing", "GET, PUT"},
 		{http.MethodGet, "/api/v1/orgs/x/invitations/y/resend", "POST"},
 		{http.MethodPut, "/api/v1/orgs/x/members/y", "PATCH, DELETE"},
+		{http.MethodPatch, "/api/v1/devices/x", "GET, DELETE"},
+		{http.MethodGet, "/api/v1/devices/x/lock", "POST"},
+		{http.MethodDelete, "/api/v1/orgs/x/devices/y/unlock", "POST"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
