@@ -41,7 +41,7 @@ func (p *Provider) DeviceAuthorization(w http.ResponseWriter, r *http.Request) {
 
 	// RFC 8628 §3.1: the client authenticates as at the token endpoint (RFC 6749 §2.3);
 	// a public client sends its client_id alone.
-	client, err := p.oauth.AuthenticateClient(ctx, r, form)
+	client, err := p.authenticateClient(ctx, r, form)
 	if err != nil {
 		p.writeError(ctx, w, r, err, true)
 		return

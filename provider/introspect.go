@@ -40,7 +40,7 @@ func (p *Provider) Introspect(w http.ResponseWriter, r *http.Request) {
 		p.writeError(ctx, w, r, err, true)
 		return
 	}
-	caller, err := p.oauth.AuthenticateClient(ctx, r, form)
+	caller, err := p.authenticateClient(ctx, r, form)
 	if err != nil {
 		p.writeError(ctx, w, r, err, true)
 		return

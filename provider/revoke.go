@@ -20,6 +20,11 @@ func (p *Provider) Revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if err := requireClientAuth(r, form); err != nil {
+		p.writeError(ctx, w, r, err, true)
+		return
+	}
+
 	// Find the device before fosite deletes the token that names it.
 	var deviceID, ownerID string
 	_, req, err := p.oauth.IntrospectToken(ctx, form.Get("token"), fosite.TokenUse(form.Get("token_type_hint")), new(Session))

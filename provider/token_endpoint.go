@@ -31,6 +31,10 @@ func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if err := requireClientAuth(r, form); err != nil {
+		p.tokenError(w, r, grant, err)
+		return
+	}
 	req, err := p.oauth.NewAccessRequest(ctx, r, new(Session))
 	if err != nil {
 		p.tokenError(w, r, grant, err)
