@@ -2,32 +2,18 @@ package e2e
 
 import (
 	"bytes"
-	"context"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
-	"os"
-	"os/exec"
-	"regexp"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
-
-	"golang.org/x/oauth2"
 
 	"github.com/gatehouse-auth/gatehouse/internal/testenv"
 )
 
-// This file is the harness of the organization and authorized-device tests: the
-// management API as a client calls it, invitation mail read back from mailpit, the
-// demo-tenant binary, device logins with x/oauth2 and the gatehouse CLI binary.
-
-// memberPassword is the password every invited test account is created with.
-const memberPassword = "e2e-member-password"
+// This file calls Gatehouse's management API the way a client does, for the
+// organization and authorized-device tests.
 
 // mailServer returns serve flags that send invitation mail to the test mailpit,
 // plus extra.
@@ -207,315 +193,72 @@ func (m *mgmtAPI) createTenant(t testing.TB, orgID, name string) apiTenant {
 	return tn
 }
 
-// member is a person who joined an organization through an invitation.
-type member struct {
-	Email, UserID string
-	// Browser is signed in as the member: accepting the invitation signed it in.
-	Browser *browser
+// apiDevice is an authorized device as the management API shows it.
+type apiDevice struct {
+	ID            string    `json:"id"`
+	Status        string    `json:"status"`
+	Trusted       bool      `json:"trusted"`
+	ClientID      string    `json:"client_id"`
+	Hostname      string    `json:"hostname"`
+	OS            string    `json:"os"`
+	ClientVersion string    `json:"client_version"`
+	IPAddress     string    `json:"ip_address"`
+	CreatedAt     time.Time `json:"created_at"`
+	LastSeenAt    time.Time `json:"last_seen_at"`
+	ExpiresAt     time.Time `json:"expires_at"`
+	Tenant        string    `json:"tenant"`
+	UserID        string    `json:"user_id"`
+	OrgID         string    `json:"org_id"`
 }
 
-// join invites a new person with role, reads the invitation mail, and creates the
-// account on the accept page in a fresh browser.
-func join(t testing.TB, admin *mgmtAPI, orgID, role string) member {
+// device returns the caller's device id, failing the test unless it is found.
+func (m *mgmtAPI) device(t testing.TB, id string) apiDevice {
 	t.Helper()
-	email := role + "-" + randomHex(6) + "@example.com"
-	admin.invite(t, orgID, email, role)
-	b := newBrowser(t, admin.g)
-	p := acceptLink(t, b, invitationLink(t, admin.g, email))
-	if !p.Has("You joined ") || !p.Has(" as "+role+".") {
-		t.Fatalf("accept the invitation of %s: got %d, want the joined page:\n%s", email, p.Status, p.HTML)
+	var d apiDevice
+	m.must(t, http.StatusOK, http.MethodGet, "/api/v1/devices/"+id, nil, &d)
+	return d
+}
+
+// devices returns the caller's devices.
+func (m *mgmtAPI) devices(t testing.TB) []apiDevice {
+	t.Helper()
+	var out struct {
+		Devices []apiDevice `json:"devices"`
 	}
-	return member{Email: email, UserID: admin.memberID(t, orgID, email), Browser: b}
+	m.must(t, http.StatusOK, http.MethodGet, "/api/v1/devices", nil, &out)
+	return out.Devices
 }
 
-// acceptLink opens an invitation link in b, which must show the account form, and
-// creates the account.
-func acceptLink(t testing.TB, b *browser, link string) page {
+// hasDevice reports whether the caller's device list shows id.
+func (m *mgmtAPI) hasDevice(t testing.TB, id string) bool {
 	t.Helper()
-	form := openInvitation(t, b, link)
-	if form.Status != http.StatusOK || !form.Has("Create your Gatehouse account") {
-		t.Fatalf("GET %s: %d, want the invitation page with the account form:\n%s", link, form.Status, form.HTML)
-	}
-	return b.submit(t, form, "/invitations/accept", url.Values{
-		"token":            {hiddenField(t, form, "token")},
-		"action":           {hiddenField(t, form, "action")},
-		"name":             {"E2E Member"},
-		"password":         {memberPassword},
-		"confirm_password": {memberPassword},
-	})
-}
-
-// openInvitation loads an invitation link, which must point at b's Gatehouse.
-func openInvitation(t testing.TB, b *browser, link string) page {
-	t.Helper()
-	path, ok := strings.CutPrefix(link, b.g.URL)
-	if !ok || !strings.HasPrefix(path, "/invitations/accept?token=") {
-		t.Fatalf("invitation link %q, want %s/invitations/accept?token=...", link, b.g.URL)
-	}
-	return b.get(t, path)
-}
-
-// acceptURL finds the accept link in an invitation mail.
-var acceptURL = regexp.MustCompile(`https?://[^\s"<>]+/invitations/accept\?token=[^\s"<>&]+`)
-
-// invitationLink waits for the newest invitation mail to email in mailpit, which every
-// test package shares (recipients are unique), and returns its accept link.
-func invitationLink(t testing.TB, g *gatehouse, email string) string {
-	t.Helper()
-	return invitationLinks(t, g, email, 1)[0]
-}
-
-// invitationLinks waits until mailpit holds n mails to email and returns their accept
-// links, newest first.
-func invitationLinks(t testing.TB, g *gatehouse, email string, n int) []string {
-	t.Helper()
-	base := testenv.MailpitURL(t)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		var found struct {
-			Messages []struct {
-				ID string `json:"ID"`
-			} `json:"messages"`
-		}
-		getJSON(t, base+"/api/v1/search?"+url.Values{"query": {"to:" + email}}.Encode(), &found)
-		if len(found.Messages) >= n {
-			links := make([]string, n)
-			for i, msg := range found.Messages[:n] {
-				var body struct {
-					Text string `json:"Text"`
-				}
-				getJSON(t, base+"/api/v1/message/"+msg.ID, &body)
-				links[i] = acceptURL.FindString(body.Text)
-				if links[i] == "" {
-					t.Fatalf("the invitation mail to %s has no accept link:\n%s", email, body.Text)
-				}
-			}
-			return links
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mailpit holds %d invitation mails to %s after 15 s, want %d; gatehouse log:\n%s",
-				len(found.Messages), email, n, g.logs.Tail(40))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// runAPITenant runs cmd/demo-tenant for a tenant registered with createTenant, listening
-// at its URL with the client credentials the API returned, and returns the URL once it
-// answers /healthz. startDemoTenant runs the tenant --dev seeds instead.
-func runAPITenant(t testing.TB, g *gatehouse, tn apiTenant) string {
-	t.Helper()
-	logs := &logBuffer{}
-	cmd := exec.Command(binaries.demoTenant, "--listen", strings.TrimPrefix(tn.URL, "http://"),
-		"--url", tn.URL, "--issuer", g.URL, "--client-id", tn.ClientID)
-	cmd.Env = append(withoutGatehouseEnv(), "GATEHOUSE_DEMO_CLIENT_SECRET="+tn.ClientSecret)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	dieWithParent(cmd)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start demo-tenant: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(stopTimeout):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("demo-tenant log (%s):\n%s", tn.URL, logs.Tail(60))
-		}
-	})
-
-	// It discovers Gatehouse before it listens, then answers /healthz.
-	hc := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(readyTimeout)
-	for {
-		resp, err := hc.Get(tn.URL + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return tn.URL
-			}
-		}
-		select {
-		case <-exited:
-			t.Fatalf("demo-tenant for %s exited before it served:\n%s", tn.URL, logs.Tail(40))
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("demo-tenant for %s not serving after %v:\n%s", tn.URL, readyTimeout, logs.Tail(40))
+	for _, d := range m.devices(t) {
+		if d.ID == id {
+			return true
 		}
 	}
+	return false
 }
 
-// withoutGatehouseEnv is the test's environment without GATEHOUSE_ variables.
-func withoutGatehouseEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "GATEHOUSE_") {
-			env = append(env, kv)
-		}
-	}
-	return env
+// apiEvent is an audit event.
+type apiEvent struct {
+	Type     string    `json:"type"`
+	Time     time.Time `json:"time"`
+	ActorID  string    `json:"actor_id"`
+	OrgID    string    `json:"org_id"`
+	DeviceID string    `json:"device_id"`
 }
 
-// wantNotes fails the test unless the tenant at base answers method /api/notes with
-// token by status; a POST adds a note.
-func wantNotes(t testing.TB, what, base, method, token string, status int) answer {
+// audit returns the caller's audit events, or the organization's when orgID is set.
+func (m *mgmtAPI) audit(t testing.TB, orgID string) []apiEvent {
 	t.Helper()
-	body := ""
-	if method == http.MethodPost {
-		body = `{"text":"note by ` + what + `"}`
+	path := "/api/v1/audit"
+	if orgID != "" {
+		path += "?org=" + orgID
 	}
-	a := tenantCall(t, base, method, token, body)
-	if a.Status != status {
-		t.Errorf("%s: %s %s/api/notes: %d %s, want %d", what, method, base, a.Status, a.Body, status)
+	var out struct {
+		Events []apiEvent `json:"events"`
 	}
-	return a
-}
-
-// oauthLogin runs the device flow the way a Go CLI would, with x/oauth2, for resource
-// (RFC 8707; "" for Gatehouse itself), approving in b. The resource goes with both the
-// device authorization and the token request.
-func oauthLogin(t testing.TB, g *gatehouse, b *browser, resource string) *oauth2.Token {
-	t.Helper()
-	cfg := &oauth2.Config{
-		ClientID: cliClientID,
-		Endpoint: oauth2.Endpoint{
-			DeviceAuthURL: g.URL + pathDeviceAuthorization,
-			TokenURL:      g.URL + pathToken,
-			AuthStyle:     oauth2.AuthStyleInParams,
-		},
-		Scopes: strings.Fields(allScopes),
-	}
-	var opts []oauth2.AuthCodeOption
-	if resource != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("resource", resource))
-	}
-	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, httpClient)
-	da, err := cfg.DeviceAuth(ctx, opts...)
-	if err != nil {
-		t.Fatalf("DeviceAuth for %q: %v", resource, err)
-	}
-	b.approve(t, da.UserCode, false)
-	tok, err := cfg.DeviceAccessToken(ctx, da, opts...)
-	if err != nil {
-		t.Fatalf("DeviceAccessToken for %q: %v", resource, err)
-	}
-	return tok
-}
-
-// jwtClaims decodes a JWT's claims without checking it; verifyAccessTokenFor checks.
-func jwtClaims(t testing.TB, raw string) map[string]any {
-	t.Helper()
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %d parts", len(parts))
-	}
-	data, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatalf("JWT payload: %v", err)
-	}
-	var claims map[string]any
-	if err := json.Unmarshal(data, &claims); err != nil {
-		t.Fatalf("JWT payload: %v", err)
-	}
-	return claims
-}
-
-// deviceID is the device_id claim of an access token.
-func deviceID(t testing.TB, accessToken string) string {
-	t.Helper()
-	id, _ := jwtClaims(t, accessToken)["device_id"].(string)
-	if id == "" {
-		t.Fatalf("access token without device_id")
-	}
-	return id
-}
-
-// cliJSON runs the gatehouse CLI with args and -o json, fails the test unless it exits
-// 0, and decodes what it printed on stdout into out.
-func cliJSON(t testing.TB, configDir string, out any, args ...string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), cliTimeout)
-	defer cancel()
-	cmd := cliCommand(ctx, configDir, append(args, "-o", "json")...)
-	var stderr logBuffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("gatehouse %s -o json: %v\n%s%s", strings.Join(args, " "), err, stdout, stderr.String())
-	}
-	if err := json.Unmarshal(stdout, out); err != nil {
-		t.Fatalf("gatehouse %s -o json: not JSON (%v):\n%s", strings.Join(args, " "), err, stdout)
-	}
-}
-
-// cliConnect runs `gatehouse connect --url serverURL --no-browser` in configDir,
-// approves the code it prints in b, and waits for it to store the connection.
-func cliConnect(t testing.TB, b *browser, configDir, serverURL string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), cliTimeout)
-	defer cancel()
-	cmd := cliCommand(ctx, configDir, "connect", "--no-browser", "--url", serverURL)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr logBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start gatehouse connect: %v", err)
-	}
-	output := make(chan string, 1)
-	code := make(chan string, 1)
-	go func() { output <- scanForCode(stdout, code) }()
-
-	select {
-	case userCode := <-code:
-		b.approve(t, userCode, false)
-	case out := <-output:
-		_ = cmd.Wait()
-		t.Fatalf("gatehouse connect --url %s showed no code:\n%s%s", serverURL, out, stderr.String())
-	}
-	out := <-output
-	if err := cmd.Wait(); err != nil || !strings.Contains(out, "Connected to "+serverURL) {
-		t.Fatalf("gatehouse connect --url %s: %v\n%s%s", serverURL, err, out, stderr.String())
-	}
-}
-
-// connectionDevice is the device id of the stored connection to serverURL, as
-// gatehouse whoami shows it.
-func connectionDevice(t testing.TB, configDir, serverURL string) string {
-	t.Helper()
-	for _, row := range whoami(t, configDir) {
-		if row["url"] == serverURL {
-			if id, _ := row["device_id"].(string); id != "" {
-				return id
-			}
-		}
-	}
-	t.Fatalf("gatehouse whoami shows no device for %s", serverURL)
-	return ""
-}
-
-// eventually calls check every 100 ms until it reports true or limit has passed, and
-// returns how long it took and whether it succeeded.
-func eventually(limit time.Duration, check func() bool) (time.Duration, bool) {
-	start := time.Now()
-	for {
-		if check() {
-			return time.Since(start), true
-		}
-		if time.Since(start) > limit {
-			return time.Since(start), false
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	m.must(t, http.StatusOK, http.MethodGet, path, nil, &out)
+	return out.Events
 }
