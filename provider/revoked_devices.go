@@ -20,7 +20,7 @@ type revokedDevicesResponse struct {
 func (p *Provider) RevokedDevices(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 
-	client, err := p.oauth.AuthenticateClient(ctx, r, url.Values{})
+	client, err := p.authenticateClient(ctx, r, url.Values{})
 	if err != nil {
 		p.writeError(ctx, w, r, err, true)
 		return
