@@ -105,14 +105,21 @@ func (b *browser) enterCode(t testing.TB, userCode string) page {
 	return b.submit(t, entry, "/device", url.Values{"user_code": {userCode}})
 }
 
-// decide enters userCode, checks that the confirmation page shows it, and presses
-// Approve (with "Trust this device" when trust is set) or Deny.
-func (b *browser) decide(t testing.TB, userCode, action string, trust bool) page {
+// confirm enters userCode and returns its confirmation page, failing the test unless
+// the page shows the code.
+func (b *browser) confirm(t testing.TB, userCode string) page {
 	t.Helper()
-	confirm := b.enterCode(t, userCode)
-	if confirm.Status != http.StatusOK || !confirm.Has("Approve this device?") || !confirm.Has(userCode) {
-		t.Fatalf("enter code %s: got %d, want its confirmation page:\n%s", userCode, confirm.Status, confirm.HTML)
+	p := b.enterCode(t, userCode)
+	if p.Status != http.StatusOK || !p.Has("Approve this device?") || !p.Has(userCode) {
+		t.Fatalf("enter code %s: got %d, want its confirmation page:\n%s", userCode, p.Status, p.HTML)
 	}
+	return p
+}
+
+// press presses Approve (with "Trust this device" when trust is set) or Deny on a
+// confirmation page.
+func (b *browser) press(t testing.TB, confirm page, action string, trust bool) page {
+	t.Helper()
 	form := url.Values{"user_code": {hiddenField(t, confirm, "user_code")}, "action": {action}}
 	if trust {
 		form.Set("trust", "on")
@@ -120,13 +127,24 @@ func (b *browser) decide(t testing.TB, userCode, action string, trust bool) page
 	return b.submit(t, confirm, "/device/decision", form)
 }
 
+// decide enters userCode and presses action on its confirmation page.
+func (b *browser) decide(t testing.TB, userCode, action string, trust bool) page {
+	t.Helper()
+	return b.press(t, b.confirm(t, userCode), action, trust)
+}
+
+// wantApproved fails the test unless p is the page of an approved device.
+func wantApproved(t testing.TB, p page) {
+	t.Helper()
+	if p.Status != http.StatusOK || !p.Has("Device approved") {
+		t.Fatalf("approve: got %d, want the approved page:\n%s", p.Status, p.HTML)
+	}
+}
+
 // approve approves userCode and fails the test unless the device is approved.
 func (b *browser) approve(t testing.TB, userCode string, trust bool) {
 	t.Helper()
-	p := b.decide(t, userCode, "approve", trust)
-	if p.Status != http.StatusOK || !p.Has("Device approved") {
-		t.Fatalf("approve %s: got %d, want the approved page:\n%s", userCode, p.Status, p.HTML)
-	}
+	wantApproved(t, b.decide(t, userCode, "approve", trust))
 }
 
 // deny denies userCode and fails the test unless the device is denied.

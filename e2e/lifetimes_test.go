@@ -16,14 +16,20 @@ func TestLifetimes(t *testing.T) {
 	g := startGatehouse(t, serverOptions{})
 	b := signedInBrowser(t, g)
 
+	// The lifetimes are whole seconds, so the sub-second part of the moment Approve is
+	// pressed is the sub-second part of the authorization's end; the cases press it
+	// early and late in a second, so that rounding the end either way would show.
 	const accessLifetime = 5 * time.Minute
 	tests := []struct {
 		name     string
 		trust    bool
 		lifetime time.Duration
+		pressAt  time.Duration // into the second
 	}{
-		{name: "untrusted", trust: false, lifetime: 2 * time.Minute},
-		{name: "trusted", trust: true, lifetime: 10 * time.Minute},
+		{name: "untrusted", trust: false, lifetime: 2 * time.Minute, pressAt: 200 * time.Millisecond},
+		{name: "untrusted, approved late in a second", trust: false, lifetime: 2 * time.Minute,
+			pressAt: 700 * time.Millisecond},
+		{name: "trusted", trust: true, lifetime: 10 * time.Minute, pressAt: 200 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -31,8 +37,10 @@ func TestLifetimes(t *testing.T) {
 
 			// Log in for the tenant, so that its client may introspect the tokens.
 			da := g.authorizeDevice(t, cliClient, forTenant())
+			confirm := b.confirm(t, da.UserCode)
+			sleepUntilFraction(tt.pressAt)
 			approveStart := time.Now()
-			b.approve(t, da.UserCode, tt.trust)
+			wantApproved(t, b.press(t, confirm, "approve", tt.trust))
 			approveEnd := time.Now()
 			ta := g.poll(t, cliClient, da.DeviceCode)
 			wantTokens(t, "poll after approval", ta)
@@ -54,9 +62,13 @@ func TestLifetimes(t *testing.T) {
 			checkAccess := func(t *testing.T, what string, tok tokenAnswer) {
 				t.Helper()
 				claims := verifyAccessTokenFor(t, g, tok.AccessToken, tenantURL)
-				exp := numClaim(t, claims, "exp")
+				exp, authExp := numClaim(t, claims, "exp"), numClaim(t, claims, "auth_exp")
+				if authExp != end {
+					t.Errorf("%s: access token auth_exp %d, want the authorization's end %d", what, authExp, end)
+				}
 				if exp > end {
-					t.Errorf("%s: access token exp %d is past the authorization's end %d", what, exp, end)
+					t.Errorf("%s: access token exp %d is past the authorization's end %d (its auth_exp %d)",
+						what, exp, end, authExp)
 				}
 				want := min(tok.At.Add(accessLifetime).Unix(), end)
 				if !within(exp, want, 2) {
@@ -89,6 +101,17 @@ func TestLifetimes(t *testing.T) {
 			checkAccess(t, "refreshed access token", next)
 		})
 	}
+}
+
+// sleepUntilFraction sleeps until the wall clock is at d into a second.
+func sleepUntilFraction(d time.Duration) {
+	now := time.Now()
+	into := time.Duration(now.Nanosecond())
+	wait := d - into
+	if wait < 0 {
+		wait += time.Second
+	}
+	time.Sleep(wait)
 }
 
 // within reports whether got is want give or take slack.
