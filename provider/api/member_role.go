@@ -6,6 +6,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gatehouse-auth/gatehouse/rbac"
+	"github.com/gatehouse-auth/gatehouse/storage"
 )
 
 // changeMemberRequest is the body of PATCH /orgs/{org}/members/{user_id}.
@@ -39,6 +40,9 @@ func (a *API) changeMember(w http.ResponseWriter, r *http.Request, c *caller) er
 
 	if err := a.store.ChangeMember(ctx, memberChange(c, userID, from, to)); err != nil {
 		return err
+	}
+	if from != to {
+		a.auditMember(r, c, storage.AuditRoleChanged, userID, string(from)+" -> "+string(to))
 	}
 	v, err := a.memberView(ctx, userID, to)
 	if err != nil {
@@ -76,12 +80,20 @@ func (a *API) removeMember(w http.ResponseWriter, r *http.Request, c *caller) er
 		return err
 	}
 
-	msg := "member removed"
+	msg, detail := "member removed", "removed; was "+string(role)
 	if leaving {
-		msg = "member left the organization"
+		msg, detail = "member left the organization", "left; was "+string(role)
 	}
+	a.auditMember(r, c, storage.AuditMemberRemoved, userID, detail)
 	a.log.InfoContext(ctx, msg, "org_id", c.orgID, "user_id", userID, "role", string(role),
 		"actor_id", c.userID)
 	writeNoContent(w)
 	return nil
+}
+
+// auditMember records a change the caller made to the membership of userID in the
+// caller's organization.
+func (a *API) auditMember(r *http.Request, c *caller, typ, userID, detail string) {
+	a.p.Audit(r.Context(), storage.AuditEvent{Type: typ, ActorID: c.userID, OrgID: c.orgID,
+		TargetID: userID, IP: remoteIP(r), Detail: detail})
 }

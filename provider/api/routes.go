@@ -32,6 +32,7 @@ const (
 	PathOrgDevices       = PathOrg + "/devices"
 	PathOrgDeviceLock    = PathOrgDevices + "/{id}/lock"
 	PathOrgDeviceUnlock  = PathOrgDevices + "/{id}/unlock"
+	PathAudit            = PathPrefix + "/audit"
 )
 
 // PathAcceptInvitation is the page an invitation email links to, with ?token=; the
@@ -86,6 +87,10 @@ func (a *API) routes() []route {
 		{http.MethodGet, PathOrgDevices, a.inOrg(rbac.PermManageDevices, a.listOrgDevices)},
 		{http.MethodPost, PathOrgDeviceLock, a.inOrg(rbac.PermManageDevices, a.lockOrgDevice)},
 		{http.MethodPost, PathOrgDeviceUnlock, a.inOrg(rbac.PermManageDevices, a.unlockOrgDevice)},
+
+		// With ?org=, the organization's trail, for its admins (admins:manage); without,
+		// the caller's own.
+		{http.MethodGet, PathAudit, a.signedIn(a.listAudit)},
 	}
 }
 

@@ -23,6 +23,7 @@ func TestMethodNotAllowed(t *testing.T) {
 		{http.MethodPatch, "/api/v1/devices/x", "GET, DELETE"},
 		{http.MethodGet, "/api/v1/devices/x/lock", "POST"},
 		{http.MethodDelete, "/api/v1/orgs/x/devices/y/unlock", "POST"},
+		{http.MethodPost, "/api/v1/audit", "GET"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	netmail "net/mail"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -95,4 +96,17 @@ func parsePlan(s string) (string, error) {
 		return "", badRequest("plan", "The field plan must be one of %s.", strings.Join(plans, ", "))
 	}
 	return s, nil
+}
+
+// parseLimit checks a limit query parameter: empty means def, anything else must be a
+// whole number from 1 to most.
+func parseLimit(s string, def, most int) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > most {
+		return 0, badRequest("limit", "The parameter limit must be a whole number from 1 to %d.", most)
+	}
+	return n, nil
 }
