@@ -44,6 +44,10 @@ func (a *API) lockDevice(w http.ResponseWriter, r *http.Request, c *caller) erro
 }
 
 // unlockDevice serves POST /api/v1/devices/{id}/unlock, for the device's owner.
+//
+// TODO: the owner can unlock a device an organization admin locked, which undoes the
+// admin's decision; the store does not record who locked a device, so this cannot
+// tell an admin's lock from the owner's yet.
 func (a *API) unlockDevice(w http.ResponseWriter, r *http.Request, c *caller) error {
 	return a.changeOwnDevice(w, r, c, a.unlockChange())
 }
