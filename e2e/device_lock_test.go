@@ -120,6 +120,33 @@ func TestDeviceLock(t *testing.T) {
 			t.Errorf("the tenant still takes the deleted device's JWT after 15 s")
 		}
 	})
+
+	t.Run("audit trail", func(t *testing.T) {
+		// The owner sees what was done to the device, deleted since.
+		events := owner.audit(t, "")
+		for _, typ := range []string{"device.approved", "device.locked", "device.unlocked", "device.deleted"} {
+			if !hasEvent(events, typ, id) {
+				t.Errorf("the owner's audit trail has no %s for device %s", typ, id)
+			}
+		}
+	})
+
+	t.Run("a locked management device", func(t *testing.T) {
+		// The management API refuses the tokens of a locked device too.
+		other := managementToken(t, g, b)
+		otherID := deviceID(t, other.token)
+		owner.must(t, http.StatusOK, http.MethodPost, "/api/v1/devices/"+otherID+"/lock", nil, nil)
+		a := other.call(t, http.MethodGet, "/api/v1/me", nil)
+		wantChallenge(t, a, http.StatusUnauthorized, "invalid_token")
+		owner.must(t, http.StatusOK, http.MethodPost, "/api/v1/devices/"+otherID+"/unlock", nil, nil)
+		other.must(t, http.StatusOK, http.MethodGet, "/api/v1/me", nil, nil)
+
+		// Locking twice is a conflict, not a second lock.
+		owner.must(t, http.StatusOK, http.MethodPost, "/api/v1/devices/"+otherID+"/lock", nil, nil)
+		if a := owner.call(t, http.MethodPost, "/api/v1/devices/"+otherID+"/lock", nil); a.Status != http.StatusConflict {
+			t.Errorf("lock a locked device: %d %s, want 409", a.Status, a.Body)
+		}
+	})
 }
 
 // notesStatus is the status of GET /api/notes at the tenant at base with token, or -1
