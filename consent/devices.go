@@ -32,8 +32,9 @@ type deviceRow struct {
 	CanLock, CanUnlock bool
 }
 
-// shownTime is a time as the table shows it: Human for people, Machine (RFC 3339) for
-// the datetime attribute. The zero time is a dash and no Machine.
+// shownTime is a time as the table shows it: Human for people, in UTC (the page says
+// so), Machine (RFC 3339) for the datetime attribute. The zero time is a dash and no
+// Machine.
 type shownTime struct {
 	Human, Machine string
 }
@@ -43,7 +44,7 @@ func showTime(t time.Time) shownTime {
 		return shownTime{Human: "—"}
 	}
 	t = t.UTC()
-	return shownTime{Human: t.Format("2 Jan 2006 15:04 UTC"), Machine: t.Format(time.RFC3339)}
+	return shownTime{Human: t.Format("2 Jan 2006 15:04"), Machine: t.Format(time.RFC3339)}
 }
 
 // devicesList serves GET /devices: the devices the signed-in person authorized.
@@ -66,7 +67,7 @@ func (h *Handler) devicesList(w http.ResponseWriter, r *http.Request) {
 	}
 	now := h.cfg.Now()
 	p := devicesPage{frame: newFrame(r, "Devices", who.User), Flash: h.takeFlash(w, r)}
-	p.Wide = true
+	p.Wide = len(devs) > 0
 	for _, d := range devs {
 		p.Devices = append(p.Devices, newDeviceRow(d, now))
 	}

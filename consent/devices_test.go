@@ -72,7 +72,7 @@ func (e *env) deviceStatus(id string) string {
 // row is the table row of the device named hostname on the current page, "" if none.
 func (b *browser) row(hostname string) string {
 	for _, tr := range strings.Split(b.page, "<tr>") {
-		if strings.Contains(tr, "<td>"+hostname+"</td>") {
+		if strings.Contains(tr, `<td class="long">`+hostname+"</td>") {
 			return tr
 		}
 	}
@@ -128,11 +128,11 @@ func TestDevicesList(t *testing.T) {
 		cells []string
 	}{
 		{"build-box-7", []string{"<td>linux/arm64</td>", "<td>gatehouse 1.5.0</td>",
-			"<td>198.51.100.20</td>", "<td>Gatehouse</td>", "<td>Yes</td>", ">Active</span>",
-			`<time datetime="2030-01-02T03:04:05Z">2 Jan 2030 03:04 UTC</time>`,
-			">1 Feb 2030 03:04 UTC</time>", ">Lock</button>", ">Delete</button>"}},
-		{"laptop", []string{"<td>https://tenant.example/api</td>", "<td>No</td>",
-			">3 Jan 2030 03:04 UTC</time>"}},
+			"<td>198.51.100.20</td>", `<td class="long">Gatehouse</td>`, "<td>Yes</td>", ">Active</span>",
+			`<time datetime="2030-01-02T03:04:05Z">2 Jan 2030 03:04</time>`,
+			">1 Feb 2030 03:04</time>", ">Lock</button>", ">Delete</button>"}},
+		{"laptop", []string{`<td class="long">https://tenant.example/api</td>`, "<td>No</td>",
+			">3 Jan 2030 03:04</time>"}},
 	}
 	for _, tt := range tests {
 		row := b.row(tt.host)
