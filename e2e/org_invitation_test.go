@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"net/http"
+	"net/url"
+	"sync"
 	"testing"
 	"time"
 )
@@ -53,6 +55,95 @@ func TestOrgInvitationLinks(t *testing.T) {
 			"This invitation link is not valid.")
 		if p := acceptLink(t, newBrowser(t, g), fresh); !p.Has("You joined Acme as viewer.") {
 			t.Errorf("accept the resent link: %d, want the joined page:\n%s", p.Status, p.HTML)
+		}
+	})
+
+	t.Run("accepted at once in several browsers", func(t *testing.T) {
+		t.Parallel()
+		email := "racing-" + randomHex(6) + "@example.com"
+		admin.invite(t, acme.ID, email, "viewer")
+		link := invitationLink(t, g, email)
+
+		// Each browser loads the account form, then all submit together: one account,
+		// one membership, and every other browser is told why it did not join.
+		const n = 4
+		browsers, forms := make([]*browser, n), make([]page, n)
+		for i := range n {
+			browsers[i] = newBrowser(t, g)
+			forms[i] = openInvitation(t, browsers[i], link)
+		}
+		results := make([]page, n)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				results[i] = browsers[i].submit(t, forms[i], "/invitations/accept", url.Values{
+					"token": {hiddenField(t, forms[i], "token")}, "action": {"create"}, "name": {"Racer"},
+					"password": {memberPassword}, "confirm_password": {memberPassword},
+				})
+			})
+		}
+		close(start)
+		wg.Wait()
+
+		joined := 0
+		for i, p := range results {
+			switch {
+			case p.Has("You joined Acme as viewer."):
+				joined++
+			case p.Status >= 500 || p.Has("Create your Gatehouse account"):
+				t.Errorf("browser %d: %d, want a page saying the invitation was taken:\n%s", i, p.Status, p.HTML)
+			}
+		}
+		if joined != 1 {
+			t.Errorf("%d of %d racing browsers joined, want exactly 1", joined, n)
+		}
+		count := 0
+		for _, mem := range admin.members(t, acme.ID) {
+			if mem.Email == email {
+				count++
+			}
+		}
+		if count != 1 {
+			t.Errorf("%s is a member %d times, want once", email, count)
+		}
+	})
+
+	t.Run("existing account", func(t *testing.T) {
+		t.Parallel()
+		// Someone with an account is invited to a second organization.
+		m := join(t, admin, acme.ID, "viewer")
+		org := admin.createOrg(t, "Initech "+randomHex(3))
+		admin.invite(t, org.ID, m.Email, "editor")
+		link := invitationLinks(t, g, m.Email, 2)[0]
+
+		// Signed in as someone else: sign out first.
+		other := openInvitation(t, signedInBrowser(t, g), link)
+		if !other.Has("Sign out to accept it") || other.Has(`name="password"`) {
+			t.Errorf("the invitation in another account's browser: %d, want the sign-out form:\n%s", other.Status, other.HTML)
+		}
+
+		// Nobody signed in: the account's password, which must be right.
+		b := newBrowser(t, g)
+		form := openInvitation(t, b, link)
+		if !form.Has("Sign in to accept it") || form.Has("confirm_password") {
+			t.Fatalf("the invitation of an existing account: %d, want the sign-in form:\n%s", form.Status, form.HTML)
+		}
+		signIn := func(on page, password string) page {
+			return b.submit(t, on, "/invitations/accept", url.Values{
+				"token": {hiddenField(t, on, "token")}, "action": {"sign_in"}, "password": {password},
+			})
+		}
+		wrong := signIn(form, "not-the-password")
+		if !wrong.Has("Wrong password.") || !wrong.Has("Sign in to accept it") {
+			t.Errorf("a wrong password: %d, want the form again saying so:\n%s", wrong.Status, wrong.HTML)
+		}
+		if p := signIn(wrong, memberPassword); !p.Has("You joined " + org.Name + " as editor.") {
+			t.Errorf("sign in and accept: %d, want the joined page:\n%s", p.Status, p.HTML)
+		}
+		if id := admin.memberID(t, org.ID, m.Email); id != m.UserID {
+			t.Errorf("joined as user %s, want the existing account %s", id, m.UserID)
 		}
 	})
 
