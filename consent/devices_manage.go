@@ -27,6 +27,8 @@ var flashes = map[string]flash{
 	"not_active": {Message: "This device is not active, so it cannot be locked.", Error: true},
 	"is_locked":  {Message: "This device is already locked.", Error: true},
 	"not_locked": {Message: "This device is not locked.", Error: true},
+	"locked_by_admin": {Message: "An organization admin locked this device; only an admin can unlock it.",
+		Error: true},
 	"expired": {Message: "The authorization of this device has expired, so it cannot be " +
 		"unlocked. Delete it and run gatehouse connect again.", Error: true},
 }
@@ -120,6 +122,9 @@ func (h *Handler) manageDevice(act deviceAction) http.HandlerFunc {
 		switch {
 		case errors.Is(err, storage.ErrDeviceState):
 			h.flashRedirect(w, r, act.stateFlash)
+			return
+		case errors.Is(err, storage.ErrLockedByAdmin):
+			h.flashRedirect(w, r, "locked_by_admin")
 			return
 		case errors.Is(err, fosite.ErrNotFound):
 			h.noSuchDevice(w, r, who)

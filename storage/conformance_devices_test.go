@@ -167,6 +167,31 @@ var deviceCases = []conformanceCase{
 		assertTTL("after another 24 hour device", 30*24*time.Hour)
 	}},
 
+	// An organization admin's lock is the admin's to lift: the owner cannot undo it.
+	{"an admin's lock can be lifted only by an admin", func(t *testing.T, e *env) {
+		dev := e.approvedDevice(t)
+		if err := e.store.LockDeviceAsAdmin(e.ctx, dev.ID); err != nil {
+			t.Fatalf("LockDeviceAsAdmin: %v", err)
+		}
+		if err := e.store.UnlockDevice(e.ctx, dev.ID); !errors.Is(err, storage.ErrLockedByAdmin) {
+			t.Fatalf("owner's UnlockDevice = %v, want ErrLockedByAdmin", err)
+		}
+		if got, _ := e.store.Device(e.ctx, dev.ID); got.Status != storage.DeviceLocked {
+			t.Fatalf("status after the owner's refused unlock = %s, want locked", got.Status)
+		}
+		if err := e.store.UnlockDeviceAsAdmin(e.ctx, dev.ID); err != nil {
+			t.Fatalf("UnlockDeviceAsAdmin: %v", err)
+		}
+
+		// The owner's own lock stays theirs to lift.
+		if err := e.store.LockDevice(e.ctx, dev.ID); err != nil {
+			t.Fatalf("LockDevice: %v", err)
+		}
+		if err := e.store.UnlockDevice(e.ctx, dev.ID); err != nil {
+			t.Fatalf("owner's UnlockDevice of their own lock: %v", err)
+		}
+	}},
+
 	// RFC 9700 §4.14.2: a rotated refresh token presented again means a stolen copy; the
 	// device is revoked for good and its id goes on the revoked list.
 	{"reuse of a rotated refresh token revokes the device for good", func(t *testing.T, e *env) {

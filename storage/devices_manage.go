@@ -78,18 +78,27 @@ func ResolveDevicePrefix(devs []*AuthorizedDevice, prefix string) (*AuthorizedDe
 
 // setDeviceStatusScript moves a device from ARGV[1] to ARGV[2] and keeps the revoked
 // list (KEYS[2]) in step: a locked device is on it until its authorization ends.
+// ARGV[4] says on whose authority: an admin's lock (locked_by = admin) can be lifted
+// only by an admin.
 var setDeviceStatusScript = redis.NewScript(`
-local d = redis.call('HMGET', KEYS[1], 'status', 'expires_at')
+local d = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'locked_by')
 if not d[1] then return 0 end
 if d[1] ~= ARGV[1] then return -1 end
+if ARGV[2] == 'active' and d[3] == 'admin' and ARGV[4] ~= 'admin' then return -2 end
 redis.call('HSET', KEYS[1], 'status', ARGV[2])
 if ARGV[2] == 'locked' then
+  redis.call('HSET', KEYS[1], 'locked_by', ARGV[4])
   redis.call('ZADD', KEYS[2], d[2], ARGV[3])
 else
+  redis.call('HDEL', KEYS[1], 'locked_by')
   redis.call('ZREM', KEYS[2], ARGV[3])
 end
 return 1
 `)
+
+// ErrLockedByAdmin is returned when the owner tries to unlock a device that an
+// organization admin locked.
+var ErrLockedByAdmin = errors.New("storage: an organization admin locked this device; only an admin can unlock it")
 
 // ErrDeviceState is returned when a device is not in the state an action needs (for
 // instance unlocking a device that is not locked).
@@ -99,17 +108,29 @@ var ErrDeviceState = errors.New("storage: the device is not in a state that allo
 // inactive, userinfo refuses it, and tenants refuse its JWTs at their next poll of the
 // revoked devices list.
 func (s *Store) LockDevice(ctx context.Context, id string) error {
-	return s.setDeviceStatus(ctx, id, DeviceActive, DeviceLocked)
+	return s.setDeviceStatus(ctx, id, DeviceActive, DeviceLocked, "owner")
 }
 
-// UnlockDevice restores a locked device until its original expiry, no longer.
+// UnlockDevice restores a locked device until its original expiry, no longer. A
+// device an admin locked gives ErrLockedByAdmin.
 func (s *Store) UnlockDevice(ctx context.Context, id string) error {
-	return s.setDeviceStatus(ctx, id, DeviceLocked, DeviceActive)
+	return s.setDeviceStatus(ctx, id, DeviceLocked, DeviceActive, "owner")
 }
 
-func (s *Store) setDeviceStatus(ctx context.Context, id, from, to string) error {
+// LockDeviceAsAdmin is LockDevice on an organization admin's authority: the owner
+// cannot undo it.
+func (s *Store) LockDeviceAsAdmin(ctx context.Context, id string) error {
+	return s.setDeviceStatus(ctx, id, DeviceActive, DeviceLocked, "admin")
+}
+
+// UnlockDeviceAsAdmin is UnlockDevice on an organization admin's authority.
+func (s *Store) UnlockDeviceAsAdmin(ctx context.Context, id string) error {
+	return s.setDeviceStatus(ctx, id, DeviceLocked, DeviceActive, "admin")
+}
+
+func (s *Store) setDeviceStatus(ctx context.Context, id, from, to, by string) error {
 	keys := []string{keyDevice + id, keyRevokedDevice}
-	n, err := setDeviceStatusScript.Run(ctx, s.rdb, keys, from, to, id).Int()
+	n, err := setDeviceStatusScript.Run(ctx, s.rdb, keys, from, to, id, by).Int()
 	if err != nil {
 		return fmt.Errorf("storage: %s device: %w", to, err)
 	}
@@ -118,6 +139,8 @@ func (s *Store) setDeviceStatus(ctx context.Context, id, from, to string) error 
 		return fosite.ErrNotFound
 	case -1:
 		return ErrDeviceState
+	case -2:
+		return ErrLockedByAdmin
 	}
 	return nil
 }

@@ -56,7 +56,9 @@ func TestAuditTrail(t *testing.T) {
 	step("eve", http.MethodPatch, orgPath+"/members/"+tom, map[string]string{"role": "editor"}, 200)
 	step("ada", http.MethodDelete, orgPath+"/members/"+tom, nil, 204)
 	step("ada", http.MethodPost, orgPath+"/devices/"+notes.deviceID+"/lock", nil, 200)
-	step("vic", http.MethodPost, "/api/v1/devices/"+notes.deviceID+"/unlock", nil, 200)
+	// The admin's lock is the admin's to lift: the owner's unlock is refused.
+	step("vic", http.MethodPost, "/api/v1/devices/"+notes.deviceID+"/unlock", nil, 409)
+	step("ada", http.MethodPost, orgPath+"/devices/"+notes.deviceID+"/unlock", nil, 200)
 	step("vic", http.MethodDelete, "/api/v1/devices/"+notes.deviceID, nil, 204)
 	// What the token endpoint records of a replayed device code: no actor, no target.
 	replay := storage.AuditEvent{Type: storage.AuditDeviceCodeReplay, DeviceID: own.deviceID,
@@ -73,7 +75,7 @@ func TestAuditTrail(t *testing.T) {
 	roleChanged := event{storage.AuditRoleChanged, eve, org, "", tom, "viewer -> editor"}
 	removed := event{storage.AuditMemberRemoved, ada, org, "", tom, "removed; was editor"}
 	locked := event{storage.AuditDeviceLocked, ada, org, notes.deviceID, vic, "by an organization admin"}
-	unlocked := event{storage.AuditDeviceUnlocked, vic, org, notes.deviceID, vic, "by the owner"}
+	unlocked := event{storage.AuditDeviceUnlocked, ada, org, notes.deviceID, vic, "by an organization admin"}
 	deleted := event{storage.AuditDeviceDeleted, vic, org, notes.deviceID, vic, "by the owner"}
 	replayed := event{storage.AuditDeviceCodeReplay, "", "", own.deviceID, "", "device_code presented again"}
 	left := event{storage.AuditMemberRemoved, vic, org, "", vic, "left; was viewer"}
@@ -91,7 +93,7 @@ func TestAuditTrail(t *testing.T) {
 		{"the owner's: what they did and what was done to their devices", "vic", "",
 			[]event{left, replayed, deleted, unlocked, locked}},
 		{"the editor's own", "eve", "", []event{roleChanged}},
-		{"the admin's own", "ada", "", []event{locked, removed}},
+		{"the admin's own", "ada", "", []event{unlocked, locked, removed}},
 		{"the member whose role changed, with no device, sees none of it", "tom", "", nil},
 		{"someone outside", "bob", "", nil},
 	}

@@ -27,39 +27,45 @@ type deviceChange struct {
 
 // lockChange stops a device's tokens at once: refresh fails with invalid_grant and
 // introspection answers inactive.
-func (a *API) lockChange() deviceChange {
+// An admin's lock can be lifted only by an admin.
+func (a *API) lockChange(asAdmin bool) deviceChange {
+	apply := a.store.LockDevice
+	if asAdmin {
+		apply = a.store.LockDeviceAsAdmin
+	}
 	return deviceChange{from: storage.DeviceActive, to: storage.DeviceLocked,
-		auditType: storage.AuditDeviceLocked, apply: a.store.LockDevice}
+		auditType: storage.AuditDeviceLocked, apply: apply}
 }
 
 // unlockChange restores a locked device until its original expiry, no longer.
-func (a *API) unlockChange() deviceChange {
+func (a *API) unlockChange(asAdmin bool) deviceChange {
+	apply := a.store.UnlockDevice
+	if asAdmin {
+		apply = a.store.UnlockDeviceAsAdmin
+	}
 	return deviceChange{from: storage.DeviceLocked, to: storage.DeviceActive,
-		auditType: storage.AuditDeviceUnlocked, apply: a.store.UnlockDevice}
+		auditType: storage.AuditDeviceUnlocked, apply: apply}
 }
 
 // lockDevice serves POST /api/v1/devices/{id}/lock, for the device's owner.
 func (a *API) lockDevice(w http.ResponseWriter, r *http.Request, c *caller) error {
-	return a.changeOwnDevice(w, r, c, a.lockChange())
+	return a.changeOwnDevice(w, r, c, a.lockChange(false))
 }
 
-// unlockDevice serves POST /api/v1/devices/{id}/unlock, for the device's owner.
-//
-// TODO: the owner can unlock a device an organization admin locked, which undoes the
-// admin's decision; the store does not record who locked a device, so this cannot
-// tell an admin's lock from the owner's yet.
+// unlockDevice serves POST /api/v1/devices/{id}/unlock, for the device's owner; a
+// device an organization admin locked stays locked (409).
 func (a *API) unlockDevice(w http.ResponseWriter, r *http.Request, c *caller) error {
-	return a.changeOwnDevice(w, r, c, a.unlockChange())
+	return a.changeOwnDevice(w, r, c, a.unlockChange(false))
 }
 
 // lockOrgDevice serves POST /api/v1/orgs/{org}/devices/{id}/lock (devices:manage).
 func (a *API) lockOrgDevice(w http.ResponseWriter, r *http.Request, c *caller) error {
-	return a.changeOrgDevice(w, r, c, a.lockChange())
+	return a.changeOrgDevice(w, r, c, a.lockChange(true))
 }
 
 // unlockOrgDevice serves POST /api/v1/orgs/{org}/devices/{id}/unlock (devices:manage).
 func (a *API) unlockOrgDevice(w http.ResponseWriter, r *http.Request, c *caller) error {
-	return a.changeOrgDevice(w, r, c, a.unlockChange())
+	return a.changeOrgDevice(w, r, c, a.unlockChange(true))
 }
 
 func (a *API) changeOwnDevice(w http.ResponseWriter, r *http.Request, c *caller, ch deviceChange) error {

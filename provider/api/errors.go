@@ -113,6 +113,8 @@ func (a *API) classify(ctx context.Context, err error) *problem {
 		return conflict("The id prefix matches more than one device; give more of the id.")
 	case errors.Is(err, storage.ErrDeviceState):
 		return conflict("The device is not in a status that allows this.")
+	case errors.Is(err, storage.ErrLockedByAdmin):
+		return conflict("An organization admin locked this device; only an admin can unlock it.")
 	case errors.Is(err, storage.ErrExists):
 		return conflict("It already exists.")
 	case errors.Is(err, storage.ErrNotMember):
