@@ -137,4 +137,25 @@ func TestOrgDemoTenant(t *testing.T) {
 		wantError(t, "poll after a non-member's approval", g.poll(t, cliClient, da.DeviceCode),
 			http.StatusBadRequest, "access_denied")
 	})
+
+	t.Run("deleting a tenant or an organization ends its grants", func(t *testing.T) {
+		tnD := admin.createTenant(t, acme.ID, "Acme scratch")
+		client := oauthClient{ID: tnD.ClientID, Secret: tnD.ClientSecret}
+		_, ta := g.connect(t, editor.Browser, false, url.Values{"resource": {tnD.URL}})
+		form := url.Values{"token": {ta.AccessToken}}
+		if a := g.postForm(t, pathIntrospect, client, form); a.Status != http.StatusOK ||
+			!strings.Contains(string(a.Body), `"active":true`) {
+			t.Fatalf("tenant D introspects its token: %d %s, want it active", a.Status, a.Body)
+		}
+
+		admin.must(t, http.StatusNoContent, http.MethodDelete, "/api/v1/orgs/"+acme.ID+"/tenants/"+tnD.ID, nil, nil)
+		wantError(t, "refresh for a deleted tenant", g.refresh(t, ta.RefreshToken), http.StatusBadRequest, "invalid_grant")
+		if a := g.postForm(t, pathIntrospect, client, form); a.Status != http.StatusUnauthorized {
+			t.Errorf("the deleted tenant's client introspects: %d %s, want 401", a.Status, a.Body)
+		}
+
+		admin.must(t, http.StatusNoContent, http.MethodDelete, "/api/v1/orgs/"+globex.ID, nil, nil)
+		wantError(t, "refresh for a deleted organization's tenant", g.refresh(t, adminB.RefreshToken),
+			http.StatusBadRequest, "invalid_grant")
+	})
 }
