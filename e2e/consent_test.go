@@ -99,9 +99,11 @@ func TestConsentPages(t *testing.T) {
 				headers: map[string]string{"Origin": "https://evil.example"}, status: http.StatusForbidden},
 			{name: "malformed form", path: "/device", body: "user_code=%zz&" + csrfField + "=x",
 				status: http.StatusBadRequest},
-			{name: "form over 64 KiB", path: "/device", body: formWithToken(token, "user_code="+strings.Repeat("B", 70<<10)),
+			{name: "form over 64 KiB", path: "/device",
+				body:   formWithToken(token, "user_code="+strings.Repeat("B", 70<<10)),
 				status: http.StatusRequestEntityTooLarge},
-			{name: "GET the decision", method: http.MethodGet, path: "/device/decision", status: http.StatusMethodNotAllowed},
+			{name: "GET the decision", method: http.MethodGet, path: "/device/decision",
+				status: http.StatusMethodNotAllowed},
 			{name: "unknown page", method: http.MethodGet, path: "/nope", status: http.StatusNotFound},
 		} {
 			t.Run(tt.name, func(t *testing.T) {

@@ -76,7 +76,8 @@ func TestProductionMode(t *testing.T) {
 	// Nothing of dev mode exists: no admin, no demo tenant.
 	nb := newBrowser(t, g)
 	login := nb.get(t, "/login")
-	if p := nb.submit(t, login, "/login", url.Values{"email": {adminEmail}, "password": {adminPassword}}); !p.Has("Wrong email or password") {
+	p := nb.submit(t, login, "/login", url.Values{"email": {adminEmail}, "password": {adminPassword}})
+	if !p.Has("Wrong email or password") {
 		t.Errorf("the dev admin can sign in without --dev:\n%s", p.HTML)
 	}
 	a := g.postForm(t, pathDeviceAuthorization, cliClient, url.Values{"scope": {"openid"}, "resource": {tenantURL}})
