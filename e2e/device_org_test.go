@@ -75,6 +75,19 @@ func TestDeviceOrgAdmin(t *testing.T) {
 			t.Errorf("the organization's audit trail has no device.locked for %s", laptop)
 		}
 
+		// The owner sees in their own trail what the admin did to their device; the
+		// organization's trail is for admins only.
+		if !hasEvent(own.audit(t, ""), "device.locked", laptop) {
+			t.Errorf("the editor's own audit trail has no device.locked for %s", laptop)
+		}
+		a := own.call(t, http.MethodGet, "/api/v1/audit?org="+acme.ID, nil)
+		var e apiError
+		a.JSON(t, &e)
+		if a.Status != http.StatusForbidden || e.Permission != "admins:manage" {
+			t.Errorf("the editor reads the organization's audit trail: %d %s, want 403 naming admins:manage",
+				a.Status, a.Body)
+		}
+
 		admin.must(t, http.StatusOK, http.MethodPost, orgDevices+"/"+laptop+"/unlock", nil, nil)
 		wantTokens(t, "the editor's refresh once unlocked", g.refresh(t, ta.RefreshToken))
 	})

@@ -85,6 +85,17 @@ func TestOrgDemoTenant(t *testing.T) {
 			})
 		}
 
+		// RFC 7662 §4: a tenant's client learns nothing of another tenant's token.
+		b := oauthClient{ID: tnB.ClientID, Secret: tnB.ClientSecret}
+		for name, token := range map[string]string{"access": viewerTok.AccessToken, "refresh": viewerTok.RefreshToken} {
+			a := g.postForm(t, pathIntrospect, b, url.Values{"token": {token}})
+			var body map[string]any
+			a.JSON(t, &body)
+			if a.Status != http.StatusOK || body["active"] != false || len(body) != 1 {
+				t.Errorf("tenant B introspects tenant A's %s token: %d %s, want only active=false", name, a.Status, a.Body)
+			}
+		}
+
 		// The management API takes Gatehouse's own tokens only.
 		for name, token := range map[string]string{"tenant A": viewerTok.AccessToken, "tenant B": adminB.AccessToken} {
 			a := (&mgmtAPI{g: g, token: token}).call(t, http.MethodGet, "/api/v1/me", nil)
