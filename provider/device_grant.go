@@ -135,7 +135,8 @@ func (p *Provider) setExpiries(sess *Session) {
 	if at.After(sess.AuthorizationExpiresAt) {
 		at = sess.AuthorizationExpiresAt
 	}
-	sess.SetExpiresAt(fosite.AccessToken, at.Round(time.Second))
+	// JWT times are whole seconds, truncated: exp never passes the authorization.
+	sess.SetExpiresAt(fosite.AccessToken, at)
 	sess.SetExpiresAt(fosite.RefreshToken, sess.AuthorizationExpiresAt)
 	idExp := now.Add(p.cfg.IDTokenLifetime)
 	if idExp.After(sess.AuthorizationExpiresAt) {

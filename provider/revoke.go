@@ -25,6 +25,12 @@ func (p *Provider) Revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// RFC 7009 §2.1: token is required.
+	if form.Get("token") == "" {
+		p.writeError(ctx, w, r, fosite.ErrInvalidRequest.WithHint("The token parameter is missing."), true)
+		return
+	}
+
 	// Find the device before fosite deletes the token that names it.
 	var deviceID, ownerID string
 	_, req, err := p.oauth.IntrospectToken(ctx, form.Get("token"), fosite.TokenUse(form.Get("token_type_hint")), new(Session))
