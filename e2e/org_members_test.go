@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/http"
+	"net/url"
 	"sync"
 	"testing"
 )
@@ -39,6 +40,30 @@ func TestOrgMembership(t *testing.T) {
 			t.Fatalf("remove the member: %d %s", a.Status, a.Body)
 		}
 		wantError(t, "refresh after removal", g.refresh(t, next.RefreshToken), http.StatusBadRequest, "invalid_grant")
+	})
+
+	t.Run("removal ends the grant for good", func(t *testing.T) {
+		t.Parallel()
+		m := join(t, admin, acme.ID, "editor")
+		_, ta := g.connect(t, m.Browser, false, forTenant())
+		admin.must(t, http.StatusNoContent, http.MethodDelete, "/api/v1/orgs/"+acme.ID+"/members/"+m.UserID, nil, nil)
+		wantError(t, "refresh after removal", g.refresh(t, ta.RefreshToken), http.StatusBadRequest, "invalid_grant")
+
+		// Invited back, the person signs in again; the refresh token that was refused
+		// as invalid (RFC 6749 §5.2) must not come back to life with the membership.
+		admin.invite(t, acme.ID, m.Email, "viewer")
+		form := openInvitation(t, m.Browser, invitationLinks(t, g, m.Email, 2)[0])
+		p := m.Browser.submit(t, form, "/invitations/accept", url.Values{
+			"token": {hiddenField(t, form, "token")}, "action": {"accept"},
+		})
+		if !p.Has("You joined Acme as viewer.") {
+			t.Fatalf("accept the second invitation: %d, want the joined page:\n%s", p.Status, p.HTML)
+		}
+		if r := g.refresh(t, ta.RefreshToken); r.Status == http.StatusOK {
+			t.Errorf("the refresh token refused at the member's removal works again once they rejoin "+
+				"(new org_role %v): removal refuses the device's grant but does not end it",
+				jwtClaims(t, r.AccessToken)["org_role"])
+		}
 	})
 
 	t.Run("concurrent demotions keep an admin", func(t *testing.T) {
