@@ -32,10 +32,17 @@ func TestOrgInvitationLinks(t *testing.T) {
 		email := "withdrawn-" + randomHex(6) + "@example.com"
 		inv := admin.invite(t, acme.ID, email, "editor")
 		link := invitationLink(t, g, email)
+		early := newBrowser(t, g)
+		form := openInvitation(t, early, link)
 		admin.must(t, http.StatusNoContent, http.MethodDelete, "/api/v1/orgs/"+acme.ID+"/invitations/"+inv.ID, nil, nil)
 		wantBadLink(t, "a withdrawn link", openInvitation(t, newBrowser(t, g), link), http.StatusGone,
 			"This invitation was withdrawn.")
 		wantInvitationStatus(t, admin, acme.ID, inv.ID, "revoked")
+
+		// The account form loaded before the withdrawal creates nothing after it.
+		wantBadLink(t, "the account form sent after the withdrawal", submitAccount(t, early, form), http.StatusGone,
+			"This invitation was withdrawn.")
+		wantNoAccount(t, g, email)
 	})
 
 	t.Run("resent", func(t *testing.T) {
@@ -164,6 +171,8 @@ func TestOrgInvitationLinks(t *testing.T) {
 			t.Errorf("invitation expires in %v, want about --invitation-lifetime 2s", life)
 		}
 		link := invitationLink(t, short, email)
+		early := newBrowser(t, short)
+		form := openInvitation(t, early, link)
 
 		// Wait for the expiry on the server's clock, then the page says so.
 		b := newBrowser(t, short)
@@ -176,6 +185,13 @@ func TestOrgInvitationLinks(t *testing.T) {
 		}
 		wantBadLink(t, "an expired link", p, http.StatusGone, "This invitation has expired. Ask for a new one.")
 		wantInvitationStatus(t, shortAdmin, org.ID, inv.ID, "expired")
+
+		// An account form loaded in time creates nothing once the link has expired.
+		if form.Has("Create your Gatehouse account") {
+			wantBadLink(t, "the account form sent after the expiry", submitAccount(t, early, form), http.StatusGone,
+				"This invitation has expired. Ask for a new one.")
+			wantNoAccount(t, short, email)
+		}
 	})
 }
 
@@ -205,4 +221,26 @@ func wantInvitationStatus(t *testing.T, admin *mgmtAPI, orgID, id, status string
 		}
 	}
 	t.Errorf("invitation %s is not listed: %+v", id, out.Invitations)
+}
+
+// submitAccount sends the account form of an invitation page as it was loaded.
+func submitAccount(t *testing.T, b *browser, form page) page {
+	t.Helper()
+	return b.submit(t, form, "/invitations/accept", url.Values{
+		"token": {hiddenField(t, form, "token")}, "action": {"create"}, "name": {"Too Late"},
+		"password": {memberPassword}, "confirm_password": {memberPassword},
+	})
+}
+
+// wantNoAccount fails the test if email can sign in with memberPassword.
+func wantNoAccount(t *testing.T, g *gatehouse, email string) {
+	t.Helper()
+	b := newBrowser(t, g)
+	login := b.get(t, "/login")
+	p := b.submit(t, login, "/login", url.Values{
+		"email": {email}, "password": {memberPassword}, "return_to": {"/device"},
+	})
+	if p.Has("Enter the code shown in your terminal") {
+		t.Errorf("%s has an account: the form of a dead invitation created it", email)
+	}
 }
