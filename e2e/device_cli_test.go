@@ -128,4 +128,38 @@ func TestDeviceCLI(t *testing.T) {
 			t.Errorf("gatehouse devices describe of an unknown prefix: %v %q, want a non-zero exit saying so", err, out)
 		}
 	})
+
+	t.Run("lock, unlock, delete", func(t *testing.T) {
+		var tenantDevice string
+		for id, u := range wantTenant {
+			if u != "" {
+				tenantDevice = id
+			}
+		}
+		prefix := tenantDevice[:12]
+		for _, tt := range []struct {
+			args   []string
+			status string
+		}{
+			{[]string{"devices", "lock", prefix}, "locked"},
+			{[]string{"devices", "unlock", prefix}, "active"},
+		} {
+			var d apiDevice
+			cliJSON(t, configDir, &d, tt.args...)
+			if d.ID != tenantDevice || d.Status != tt.status {
+				t.Errorf("gatehouse %s -o json = %+v, want device %s %s", strings.Join(tt.args, " "), d, tenantDevice,
+					tt.status)
+			}
+			if got := admin.device(t, tenantDevice).Status; got != tt.status {
+				t.Errorf("after gatehouse %s the API shows the device %s", strings.Join(tt.args, " "), got)
+			}
+		}
+
+		if out, err := runCLI(t, configDir, "devices", "delete", prefix, "-y"); err != nil {
+			t.Fatalf("gatehouse devices delete %s -y: %v\n%s", prefix, err, out)
+		}
+		if admin.hasDevice(t, tenantDevice) {
+			t.Errorf("gatehouse devices delete left device %s listed", tenantDevice)
+		}
+	})
 }

@@ -17,6 +17,7 @@ func TestDeviceGrants(t *testing.T) {
 	b := signedInBrowser(t, g)
 	owner := managementToken(t, g, b)
 	acme := owner.orgNamed(t, "Acme")
+	tenant := startDemoTenant(t, g)
 
 	t.Run("replay revokes the device", func(t *testing.T) {
 		t.Parallel()
@@ -24,6 +25,7 @@ func TestDeviceGrants(t *testing.T) {
 		id := deviceID(t, first.AccessToken)
 		second := g.refresh(t, first.RefreshToken)
 		wantTokens(t, "refresh", second)
+		wantNotes(t, "the refreshed token", tenant, http.MethodGet, second.AccessToken, http.StatusOK)
 
 		// RFC 9700 §4.14.2: the rotated token again ends the whole grant.
 		wantError(t, "replay", g.refresh(t, first.RefreshToken), http.StatusBadRequest, "invalid_grant")
@@ -34,6 +36,13 @@ func TestDeviceGrants(t *testing.T) {
 		}
 		if a := owner.call(t, http.MethodPost, "/api/v1/devices/"+id+"/unlock", nil); a.Status == http.StatusOK {
 			t.Errorf("unlock of a revoked device answered 200 %s, want a refusal", a.Body)
+		}
+
+		// The tenant refuses the revoked device's unexpired JWT from its next poll.
+		if _, ok := eventually(15*time.Second, func() bool {
+			return notesStatus(tenant, second.AccessToken) == http.StatusUnauthorized
+		}); !ok {
+			t.Errorf("the tenant still takes the JWT of a device revoked for reuse after 15 s")
 		}
 
 		// The owner and the organization's admin both see it in the audit trail.
