@@ -143,7 +143,8 @@ func TestDeviceLock(t *testing.T) {
 
 		// Locking twice is a conflict, not a second lock.
 		owner.must(t, http.StatusOK, http.MethodPost, "/api/v1/devices/"+otherID+"/lock", nil, nil)
-		if a := owner.call(t, http.MethodPost, "/api/v1/devices/"+otherID+"/lock", nil); a.Status != http.StatusConflict {
+		a = owner.call(t, http.MethodPost, "/api/v1/devices/"+otherID+"/lock", nil)
+		if a.Status != http.StatusConflict {
 			t.Errorf("lock a locked device: %d %s, want 409", a.Status, a.Body)
 		}
 	})

@@ -53,7 +53,8 @@ func TestDeviceOrgAdmin(t *testing.T) {
 			var e apiError
 			a.JSON(t, &e)
 			if a.Status != http.StatusForbidden || e.Permission != "devices:manage" {
-				t.Errorf("the editor's %s %s: %d %s, want 403 naming devices:manage", tt.method, tt.path, a.Status, a.Body)
+				t.Errorf("the editor's %s %s: %d %s, want 403 naming devices:manage",
+					tt.method, tt.path, a.Status, a.Body)
 			}
 		}
 	})

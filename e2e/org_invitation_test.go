@@ -50,7 +50,8 @@ func TestOrgInvitationLinks(t *testing.T) {
 		email := "resent-" + randomHex(6) + "@example.com"
 		inv := admin.invite(t, acme.ID, email, "viewer")
 		invitationLink(t, g, email)
-		admin.must(t, http.StatusOK, http.MethodPost, "/api/v1/orgs/"+acme.ID+"/invitations/"+inv.ID+"/resend", nil, nil)
+		resend := "/api/v1/orgs/" + acme.ID + "/invitations/" + inv.ID + "/resend"
+		admin.must(t, http.StatusOK, http.MethodPost, resend, nil, nil)
 
 		// The resend mails a new link; the first one stops working.
 		links := invitationLinks(t, g, email, 2)
@@ -128,7 +129,8 @@ func TestOrgInvitationLinks(t *testing.T) {
 		// Signed in as someone else: sign out first.
 		other := openInvitation(t, signedInBrowser(t, g), link)
 		if !other.Has("Sign out to accept it") || other.Has(`name="password"`) {
-			t.Errorf("the invitation in another account's browser: %d, want the sign-out form:\n%s", other.Status, other.HTML)
+			t.Errorf("the invitation in another account's browser: %d, want the sign-out form:\n%s",
+				other.Status, other.HTML)
 		}
 
 		// Nobody signed in: the account's password, which must be right.

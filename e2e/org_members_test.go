@@ -105,7 +105,8 @@ func TestOrgMembership(t *testing.T) {
 				}
 			}
 			if len(admins) == 0 || won > 1 {
-				t.Fatalf("round %d: %d demotions succeeded and %d admins are left; want at most one and at least one admin",
+				t.Fatalf("round %d: %d demotions succeeded and %d admins are left; "+
+					"want at most one and at least one admin",
 					round, won, len(admins))
 			}
 			decided += won

@@ -54,8 +54,10 @@ func TestOrgDemoTenant(t *testing.T) {
 		// The tenant names the missing permission (RFC 6750 §3.1 insufficient_scope).
 		a = wantNotes(t, "the viewer", tenantA, http.MethodPost, viewerTok.AccessToken, http.StatusForbidden)
 		challenge := a.Header.Get("WWW-Authenticate")
-		if !strings.Contains(challenge, `error="insufficient_scope"`) || !strings.Contains(string(a.Body), "tenant:write") {
-			t.Errorf("the viewer's refused write: WWW-Authenticate %q body %s, want insufficient_scope naming tenant:write",
+		if !strings.Contains(challenge, `error="insufficient_scope"`) ||
+			!strings.Contains(string(a.Body), "tenant:write") {
+			t.Errorf("the viewer's refused write: WWW-Authenticate %q body %s, "+
+				"want insufficient_scope naming tenant:write",
 				challenge, a.Body)
 		}
 	})
@@ -92,7 +94,8 @@ func TestOrgDemoTenant(t *testing.T) {
 			var body map[string]any
 			a.JSON(t, &body)
 			if a.Status != http.StatusOK || body["active"] != false || len(body) != 1 {
-				t.Errorf("tenant B introspects tenant A's %s token: %d %s, want only active=false", name, a.Status, a.Body)
+				t.Errorf("tenant B introspects tenant A's %s token: %d %s, want only active=false",
+					name, a.Status, a.Body)
 			}
 		}
 
@@ -160,7 +163,8 @@ func TestOrgDemoTenant(t *testing.T) {
 		}
 
 		admin.must(t, http.StatusNoContent, http.MethodDelete, "/api/v1/orgs/"+acme.ID+"/tenants/"+tnD.ID, nil, nil)
-		wantError(t, "refresh for a deleted tenant", g.refresh(t, ta.RefreshToken), http.StatusBadRequest, "invalid_grant")
+		wantError(t, "refresh for a deleted tenant", g.refresh(t, ta.RefreshToken),
+			http.StatusBadRequest, "invalid_grant")
 		if a := g.postForm(t, pathIntrospect, client, form); a.Status != http.StatusUnauthorized {
 			t.Errorf("the deleted tenant's client introspects: %d %s, want 401", a.Status, a.Body)
 		}
