@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -153,6 +154,34 @@ func TestOrgInvitationLinks(t *testing.T) {
 		}
 		if id := admin.memberID(t, org.ID, m.Email); id != m.UserID {
 			t.Errorf("joined as user %s, want the existing account %s", id, m.UserID)
+		}
+	})
+
+	t.Run("the token is in the mail only", func(t *testing.T) {
+		t.Parallel()
+		email := "secret-" + randomHex(6) + "@example.com"
+		created := admin.call(t, http.MethodPost, "/api/v1/orgs/"+acme.ID+"/members",
+			map[string]string{"email": email, "role": "viewer"})
+		link := invitationLink(t, g, email)
+		u, err := url.Parse(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		token := u.Query().Get("token")
+		p := acceptLink(t, newBrowser(t, g), link)
+		if !p.Has("You joined Acme as viewer.") {
+			t.Fatalf("accept: %d, want the joined page:\n%s", p.Status, p.HTML)
+		}
+
+		// Neither the API nor the server's log (at debug level) ever shows it.
+		listed := admin.call(t, http.MethodGet, "/api/v1/orgs/"+acme.ID+"/invitations", nil)
+		for name, text := range map[string]string{
+			"the invite answer": string(created.Body), "the invitation list": string(listed.Body),
+			"the joined page": p.HTML, "the server log": g.logs.String(),
+		} {
+			if strings.Contains(text, token) {
+				t.Errorf("%s holds the invitation token", name)
+			}
 		}
 	})
 
