@@ -89,6 +89,13 @@ func TestDeviceOrgAdmin(t *testing.T) {
 				a.Status, a.Body)
 		}
 
+		// Only an admin lifts an admin's lock.
+		if a := own.call(t, http.MethodPost, "/api/v1/devices/"+laptop+"/unlock", nil); a.Status != http.StatusConflict {
+			t.Errorf("the editor unlocks the admin's lock: %d %s, want 409", a.Status, a.Body)
+		}
+		wantError(t, "the editor's refresh after trying to unlock", g.refresh(t, ta.RefreshToken),
+			http.StatusBadRequest, "invalid_grant")
+
 		admin.must(t, http.StatusOK, http.MethodPost, orgDevices+"/"+laptop+"/unlock", nil, nil)
 		wantTokens(t, "the editor's refresh once unlocked", g.refresh(t, ta.RefreshToken))
 	})
