@@ -59,6 +59,10 @@ func (p *Provider) refreshMembership(ctx context.Context, sess *Session) error {
 	}
 	role, err := p.store.Role(ctx, sess.OrgID, sess.Subject)
 	if errors.Is(err, storage.ErrNotMember) {
+		// The grant ends for good: rejoining later must not revive this token.
+		if err := p.store.DeleteDevice(ctx, sess.DeviceID); err != nil && !errors.Is(err, fosite.ErrNotFound) {
+			return fosite.ErrServerError.WithWrap(err)
+		}
 		return fosite.ErrInvalidGrant.WithHint("You are no longer a member of the organization that owns this tenant.")
 	}
 	if err != nil {

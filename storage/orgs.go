@@ -195,7 +195,8 @@ type MemberChange struct {
 }
 
 // ChangeMember applies c atomically. It fails with ErrNotMember, ErrLastAdmin (the
-// organization would be left without an admin) or ErrConflict, writing nothing.
+// organization would be left without an admin) or ErrConflict, writing nothing. A
+// removal then deletes the member's devices for the organization's tenants.
 func (s *Store) ChangeMember(ctx context.Context, c MemberChange) error {
 	keys := []string{keyOrgMembers + c.OrgID, keyUserOrgs + c.UserID}
 	args := []any{c.UserID, c.OrgID, string(c.To), string(c.ActorRole), string(c.From), c.ActorID}
@@ -213,6 +214,28 @@ func (s *Store) ChangeMember(ctx context.Context, c MemberChange) error {
 		return ErrLastAdmin
 	case -2:
 		return ErrConflict
+	}
+	if c.To == "" {
+		return s.endMemberDevices(ctx, c.OrgID, c.UserID)
+	}
+	return nil
+}
+
+// endMemberDevices deletes the devices a removed member authorized for the
+// organization's tenants: their grants end for good (a later re-invitation does not
+// revive them), and tenants refuse their unexpired JWTs at the next revoked-list poll.
+func (s *Store) endMemberDevices(ctx context.Context, orgID, userID string) error {
+	devs, err := s.OrgDevices(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	for _, d := range devs {
+		if d.UserID != userID {
+			continue
+		}
+		if err := s.DeleteDevice(ctx, d.ID); err != nil && !errors.Is(err, fosite.ErrNotFound) {
+			return err
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/ory/fosite"
@@ -31,9 +32,14 @@ redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 return 1
 `)
 
-// DeleteOrganization removes an organization and everything it holds. Tokens of its
-// tenants stop working: their memberships are gone, so the next refresh fails.
+// DeleteOrganization removes an organization and everything it holds, then deletes the
+// devices authorized for its tenants, so their tokens stop working everywhere.
 func (s *Store) DeleteOrganization(ctx context.Context, id string) error {
+	devs, err := s.OrgDevices(ctx, id)
+	if err != nil {
+		return err
+	}
+
 	keys := []string{keyOrg + id, keyOrgMembers + id, keyOrgTenants + id, keyOrgInvites + id, keyBilling + id}
 	args := []any{id, keyUserOrgs, keyTenant, keyTenantURL, keyClient, keyInvitation}
 	n, err := deleteOrgScript.Run(ctx, s.rdb, keys, args...).Int()
@@ -42,6 +48,13 @@ func (s *Store) DeleteOrganization(ctx context.Context, id string) error {
 	}
 	if n == 0 {
 		return fosite.ErrNotFound
+	}
+
+	// The organization's devices end with it, and tenants refuse their tokens at once.
+	for _, d := range devs {
+		if err := s.DeleteDevice(ctx, d.ID); err != nil && !errors.Is(err, fosite.ErrNotFound) {
+			return err
+		}
 	}
 	return nil
 }

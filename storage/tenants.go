@@ -154,9 +154,18 @@ redis.call('SREM', ARGV[3] .. org, ARGV[4])
 return 1
 `)
 
-// DeleteTenant removes a tenant, its URL and its client in one step. Tokens issued for
-// it stop introspecting once the client is gone.
+// DeleteTenant removes a tenant, its URL and its client in one step, then deletes the
+// devices authorized for it.
 func (s *Store) DeleteTenant(ctx context.Context, id string) error {
+	t, err := s.Tenant(ctx, id)
+	if err != nil {
+		return err
+	}
+	devs, err := s.OrgDevices(ctx, t.OrgID)
+	if err != nil {
+		return err
+	}
+
 	args := []any{keyTenantURL, keyClient, keyOrgTenants, id}
 	n, err := deleteTenantScript.Run(ctx, s.rdb, []string{keyTenant + id}, args...).Int()
 	if err != nil {
@@ -164,6 +173,14 @@ func (s *Store) DeleteTenant(ctx context.Context, id string) error {
 	}
 	if n == 0 {
 		return fosite.ErrNotFound
+	}
+	for _, d := range devs {
+		if d.TenantID != id {
+			continue
+		}
+		if err := s.DeleteDevice(ctx, d.ID); err != nil && !errors.Is(err, fosite.ErrNotFound) {
+			return err
+		}
 	}
 	return nil
 }
