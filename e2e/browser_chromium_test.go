@@ -131,6 +131,7 @@ func TestBrowserDevicesPage(t *testing.T) {
 		t.Errorf("after Lock the page says %q, want \"Device locked. ...\"", got)
 	}
 	wantCells(t, "after Lock", c.rowCells(t, id), map[string]string{"Status": "Locked"})
+	c.screenshot(t, "browser-devices-locked")
 	wantError(t, "refresh of the locked device", g.refresh(t, tok.RefreshToken),
 		http.StatusBadRequest, "invalid_grant")
 
