@@ -46,7 +46,11 @@ func (s *Store) CreateUser(ctx context.Context, email, name, password string) (*
 	if email == "" || !strings.Contains(email, "@") {
 		return nil, fmt.Errorf("storage: %q is not an email address", email)
 	}
-	hash, err := HashPassword(password)
+	var hash string
+	err := withHashSlot(ctx, func() (err error) {
+		hash, err = HashPassword(password)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -98,14 +102,26 @@ var dummyHash, _ = HashPassword("gatehouse-timing-equalizer")
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if errors.Is(err, fosite.ErrNotFound) {
-		_ = CheckPassword(dummyHash, password)
+		if err := withHashSlot(ctx, func() error { return CheckPassword(dummyHash, password) }); isWait(err) {
+			return nil, err
+		}
 		return nil, ErrWrongPassword
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckPassword(u.PasswordHash, password); err != nil {
+	err = withHashSlot(ctx, func() error { return CheckPassword(u.PasswordHash, password) })
+	if isWait(err) {
+		return nil, err
+	}
+	if err != nil {
 		return nil, ErrWrongPassword
 	}
 	return u, nil
+}
+
+// isWait tells a request that ended while waiting for a hash slot from a wrong
+// password.
+func isWait(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
