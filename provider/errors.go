@@ -109,7 +109,7 @@ func (p *Provider) writeError(ctx context.Context, w http.ResponseWriter, r *htt
 	level := p.logLevelFor(rfc)
 	p.log.Log(ctx, level, "oauth error",
 		"path", r.URL.Path, "error", rfc.ErrorField, "status", status, "debug", rfc.GetDescription(),
-		"cause", errors.Unwrap(rfc))
+		"cause", rootCause(rfc))
 
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="gatehouse"`)
@@ -163,4 +163,17 @@ func writeJSONCached(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// rootCause is the message of the innermost error under err, such as the Redis dial
+// error behind fosite's invalid_client, as one line without a stack trace.
+func rootCause(err error) string {
+	inner := errors.Unwrap(err)
+	if inner == nil {
+		return ""
+	}
+	for next := errors.Unwrap(inner); next != nil; next = errors.Unwrap(next) {
+		inner = next
+	}
+	return inner.Error()
 }

@@ -23,10 +23,19 @@ type storeFlags struct {
 	dev        bool
 }
 
+// redisLogger sends go-redis's own messages (reconnects, pool errors) to slog, so a
+// JSON log stays JSON.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis client", "detail", fmt.Sprintf(format, v...))
+}
+
 // openRedis connects to --redis-url or, in dev mode without one, to an embedded
 // in-process Redis whose data is lost on exit. Timeouts are short so that an outage
 // answers 503 quickly instead of hanging requests.
 func (f *storeFlags) openRedis(log *slog.Logger) (redis.UniversalClient, func(), error) {
+	redis.SetLogger(redisLogger{log: log})
 	if f.redisURL == "" {
 		if !f.dev {
 			return nil, nil, errors.New("--redis-url (or GATEHOUSE_REDIS_URL) is required without --dev")
