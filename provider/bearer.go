@@ -21,7 +21,10 @@ var (
 // Gatehouse's management API needs: it is valid, unexpired, its device is neither
 // locked nor deleted, and its aud is Gatehouse itself, so a tenant's token is refused.
 func (p *Provider) AuthenticateBearer(ctx context.Context, r *http.Request) (*Session, error) {
-	token := fosite.AccessTokenFromRequest(r)
+	token, err := bearerToken(r)
+	if err != nil {
+		return nil, ErrInvalidToken
+	}
 	if token == "" {
 		return nil, ErrNoBearerToken
 	}

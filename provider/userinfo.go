@@ -12,9 +12,16 @@ import (
 func (p *Provider) Userinfo(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 
-	token := fosite.AccessTokenFromRequest(r)
+	token, err := bearerToken(r)
+	if err != nil {
+		p.bearerError(w, http.StatusBadRequest, "invalid_request", "The Authorization header must be one Bearer credential.")
+		return
+	}
+	// RFC 6750 §3.1: a request with no credentials gets a challenge without an error code.
 	if token == "" {
-		p.bearerError(w, http.StatusUnauthorized, "invalid_request", "An access token is required in the Authorization header.")
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gatehouse"`)
+		writeJSON(w, http.StatusUnauthorized, oauthError{Error: "invalid_token",
+			Description: "An access token is required in the Authorization header."})
 		return
 	}
 	sess := new(Session)
