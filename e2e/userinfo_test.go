@@ -40,13 +40,23 @@ func TestUserinfo(t *testing.T) {
 			name, auth string
 			code       string
 		}{
-			{name: "no token", auth: "", code: "invalid_request"},
 			{name: "made-up token", auth: "Bearer made-up-" + randomHex(8), code: "invalid_token"},
 			{name: "ID token", auth: "Bearer " + ta.IDToken, code: "invalid_token"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				wantChallenge(t, userinfo(t, g, http.MethodGet, tt.auth), http.StatusUnauthorized, tt.code)
 			})
+		}
+	})
+
+	// RFC 6750 §3.1: no credentials get a challenge without an error code.
+	t.Run("no token", func(t *testing.T) {
+		a := userinfo(t, g, http.MethodGet, "")
+		challenge := a.Header.Get("WWW-Authenticate")
+		if a.Status != http.StatusUnauthorized || !strings.HasPrefix(challenge, "Bearer ") ||
+			strings.Contains(challenge, "error=") {
+			t.Errorf("got %d with WWW-Authenticate %q, want 401 with a Bearer challenge and no error code",
+				a.Status, challenge)
 		}
 	})
 
