@@ -207,3 +207,38 @@ func TestRefreshKeepsAuthorizationExpiry(t *testing.T) {
 		t.Fatalf("new token after reuse: %v", again)
 	}
 }
+
+func TestRefreshRefusesWiderScopeAndOtherResource(t *testing.T) {
+	f := newFixture(t)
+	dc, uc := f.deviceAuth()
+	f.approve(uc, false)
+	_, body := f.poll(dc)
+	rt := body["refresh_token"].(string)
+
+	tests := []struct {
+		name  string
+		extra url.Values
+		want  string
+	}{
+		{"a scope never granted", url.Values{"scope": {"openid profile"}}, "invalid_scope"},
+		{"another resource", url.Values{"resource": {"https://elsewhere.example"}}, "invalid_target"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := url.Values{"grant_type": {"refresh_token"}, "client_id": {"gatehouse-cli"}, "refresh_token": {rt}}
+			for k, v := range tt.extra {
+				form[k] = v
+			}
+			if status, got := f.post(PathToken, form); status != 400 || got["error"] != tt.want {
+				t.Fatalf("refresh with %v: %d %v, want 400 %s", tt.extra, status, got, tt.want)
+			}
+		})
+	}
+
+	// The refused requests changed nothing: the refresh token still works.
+	status, got := f.post(PathToken, url.Values{"grant_type": {"refresh_token"},
+		"client_id": {"gatehouse-cli"}, "refresh_token": {rt}, "scope": {"openid"}})
+	if status != 200 {
+		t.Fatalf("refresh after the refusals: %d %v", status, got)
+	}
+}
