@@ -19,6 +19,14 @@ func requireClientAuth(r *http.Request, form url.Values) error {
 	if r.Header.Get("Authorization") == "" && form.Get("client_id") == "" {
 		return errNoClientAuth
 	}
+	// RFC 6749 §2.3: a client uses one authentication method per request; a body
+	// client_id naming another client than the Basic credentials is refused, where
+	// fosite would silently prefer Basic.
+	if id, _, ok := r.BasicAuth(); ok && form.Get("client_id") != "" {
+		if decoded, err := url.QueryUnescape(id); err != nil || decoded != form.Get("client_id") {
+			return fosite.ErrInvalidRequest.WithHint("The client_id in the body does not match the HTTP Basic credentials.")
+		}
+	}
 	return nil
 }
 
