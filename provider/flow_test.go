@@ -242,3 +242,45 @@ func TestRefreshRefusesWiderScopeAndOtherResource(t *testing.T) {
 		t.Fatalf("refresh after the refusals: %d %v", status, got)
 	}
 }
+
+func TestClientAuthenticationMistakes(t *testing.T) {
+	f := newFixture(t)
+	hash, _ := f.store.SecretHasher().Hash(context.Background(), []byte("s3cret"))
+	svc := storage.NewClient("svc", "Service", storage.ClientKindTenant, hash, []string{}, []string{})
+	if err := f.store.CreateClient(context.Background(), svc); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name       string
+		basic      bool
+		form       url.Values
+		wantStatus int
+		wantError  string
+	}{
+		{"no client at all (RFC 6749 §5.2)", false, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"x"}},
+			401, "invalid_client"},
+		{"body client_id contradicting Basic (RFC 6749 §2.3)", true,
+			url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"x"}, "client_id": {"gatehouse-cli"}},
+			400, "invalid_request"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", f.srv.URL+PathToken, strings.NewReader(tt.form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if tt.basic {
+				req.SetBasicAuth("svc", "s3cret")
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body map[string]any
+			_ = json.NewDecoder(resp.Body).Decode(&body)
+			if resp.StatusCode != tt.wantStatus || body["error"] != tt.wantError {
+				t.Fatalf("got %d %v, want %d %s", resp.StatusCode, body, tt.wantStatus, tt.wantError)
+			}
+		})
+	}
+}
