@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ory/fosite"
 
@@ -180,16 +181,19 @@ func deviceDetails(r *http.Request, form url.Values) storage.DeviceDetails {
 	}
 }
 
+// clean drops control and format characters (such as U+202E, which would reverse
+// what the approval page shows) and cuts at maxDetailLen bytes on a rune boundary.
 func clean(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
 			return -1
 		}
 		return r
 	}, s)
 	s = strings.TrimSpace(s)
-	if len(s) > maxDetailLen {
-		s = s[:maxDetailLen]
+	for len(s) > maxDetailLen {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
 	}
 	return s
 }
