@@ -32,7 +32,10 @@ type confirmPage struct {
 	// Code is the user code as the terminal shows it; UserCode as the form sends it.
 	Code, UserCode string
 	ClientName     string
-	Details        storage.DeviceDetails
+	// Access is what approving grants, and whether the person may approve.
+	Access accessAsked
+	// Details are what the device says about itself, and the address it asked from.
+	Details storage.DeviceDetails
 	// TrustedFor and UntrustedFor say how long an approval lasts, for the hint.
 	TrustedFor, UntrustedFor string
 }
@@ -152,11 +155,13 @@ func (h *Handler) showEntry(w http.ResponseWriter, r *http.Request, user *storag
 
 // showConfirm renders the confirmation page of req. RFC 8628 §5.4: the person must be
 // able to tell their own device from a phished one, so the page shows the code, the
-// client and everything the device said about itself, with where it asked from.
+// client, the access it asks for and everything the device said about itself (marked
+// as its own word), with where it asked from.
 func (h *Handler) showConfirm(w http.ResponseWriter, r *http.Request, who *signedIn,
 	req *storage.DeviceRequest, code string) {
+	ctx := r.Context()
 	clientName := req.ClientID
-	client, err := h.store.Client(r.Context(), req.ClientID)
+	client, err := h.store.Client(ctx, req.ClientID)
 	switch {
 	case err == nil && client.Name != "":
 		clientName = client.Name
@@ -165,11 +170,18 @@ func (h *Handler) showConfirm(w http.ResponseWriter, r *http.Request, who *signe
 		return
 	}
 
+	access, err := h.accessFor(ctx, who.User, req)
+	if err != nil {
+		h.unavailable(w, r, "load requested access failed", err)
+		return
+	}
+
 	h.render(w, r, http.StatusOK, "device_confirm", confirmPage{
 		frame:        newFrame(r, "Approve this device?", who.User),
 		Code:         provider.FormatUserCode(code),
 		UserCode:     code,
 		ClientName:   clientName,
+		Access:       access,
 		Details:      req.Details,
 		TrustedFor:   humanDuration(h.cfg.TrustedDeviceLifetime),
 		UntrustedFor: humanDuration(h.cfg.DeviceLifetime),

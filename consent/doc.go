@@ -23,6 +23,14 @@
 //	       action=sign_out           signed in as another account: signs out, shows
 //	                                 the page again
 //
+// The confirmation page says what approving grants (RFC 8628 §5.4): "Access to the
+// tenant NAME (URL) of the organization ORG as ROLE" for a request with a resource, or
+// "Access to Gatehouse itself (your account and organizations)". Someone who is not a
+// member of the tenant's organization, or whose tenant is gone, is told so there and
+// offered only Deny; Config.Authorize still decides when Approve is posted. What the
+// device says about itself is shown under "The device says:", apart from the IP
+// address Gatehouse saw.
+//
 // The invitation page shows the one form that fits: "Accept invitation", "Sign in and
 // accept" (Email shown read-only, Password) or "Create account and accept" (Email
 // read-only, Name, Password, Confirm password), or, signed in as someone else, "This

@@ -126,6 +126,13 @@ func newEnv(t *testing.T, edit func(*consent.Config)) *env {
 // newDevice stores a pending device request and returns its user code, normalized.
 func (e *env) newDevice() (string, *storage.DeviceRequest) {
 	e.t.Helper()
+	return e.newDeviceWith(nil)
+}
+
+// newDeviceWith is newDevice with edit, if not nil, changing the request before it is
+// stored.
+func (e *env) newDeviceWith(edit func(*storage.DeviceRequest)) (string, *storage.DeviceRequest) {
+	e.t.Helper()
 	now := e.clock.Now()
 	code := provider.NewUserCode()
 	req := &storage.DeviceRequest{
@@ -139,6 +146,9 @@ func (e *env) newDevice() (string, *storage.DeviceRequest) {
 		CreatedAt: now,
 		ExpiresAt: now.Add(10 * time.Minute),
 		Interval:  5 * time.Second,
+	}
+	if edit != nil {
+		edit(req)
 	}
 	deviceCode := rand.Text()
 	if err := e.st.CreateDeviceRequest(context.Background(), deviceCode, code, req); err != nil {
