@@ -5,6 +5,8 @@ import (
 	"net/url"
 
 	"github.com/ory/fosite"
+
+	"github.com/gatehouse-auth/gatehouse/storage"
 )
 
 // revokedDevicesResponse lists the devices whose unexpired access tokens must be
@@ -30,7 +32,16 @@ func (p *Provider) RevokedDevices(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	ids, err := p.store.RevokedDeviceIDs(ctx)
+	// A tenant learns only about its own organization's devices.
+	var ids []string
+	if c, ok := client.(*storage.Client); ok && c.TenantID != "" {
+		var t *storage.Tenant
+		if t, err = p.store.Tenant(ctx, c.TenantID); err == nil {
+			ids, err = p.store.OrgRevokedDeviceIDs(ctx, t.OrgID)
+		}
+	} else {
+		ids, err = p.store.RevokedDeviceIDs(ctx)
+	}
 	if err != nil {
 		p.writeError(ctx, w, r, fosite.ErrServerError.WithWrap(err), true)
 		return

@@ -264,6 +264,15 @@ var deviceCases = []conformanceCase{
 		if got := revoked(); !slices.Equal(got, want) {
 			t.Errorf("after lock and delete: %v, want %v", got, want)
 		}
+		// Each organization's tenants see their own devices only.
+		orgIDs, err := e.store.OrgRevokedDeviceIDs(e.ctx, locked.OrgID)
+		slices.Sort(orgIDs)
+		if err != nil || locked.OrgID == "" || !slices.Equal(orgIDs, want) {
+			t.Errorf("OrgRevokedDeviceIDs(%q) = %v (%v), want %v", locked.OrgID, orgIDs, err, want)
+		}
+		if other, err := e.store.OrgRevokedDeviceIDs(e.ctx, "another-org"); err != nil || len(other) != 0 {
+			t.Errorf("OrgRevokedDeviceIDs(another-org) = %v (%v), want none", other, err)
+		}
 		// The score is the end of the authorization: a tenant refuses the JWTs until then.
 		score := e.rdb.ZScore(e.ctx, "gh:revoked-devices", locked.ID).Val()
 		if int64(score) != locked.ExpiresAt.UnixMilli() {

@@ -128,10 +128,20 @@ func (s *Store) deviceUsable(id string, vals []any) error {
 // RevokedDeviceIDs lists the locked or deleted devices whose authorization has not yet
 // ended: the ones whose still-unexpired JWTs tenants must refuse.
 func (s *Store) RevokedDeviceIDs(ctx context.Context) ([]string, error) {
+	return s.revokedIn(ctx, keyRevokedDevice)
+}
+
+// OrgRevokedDeviceIDs is RevokedDeviceIDs for the devices of one organization's
+// tenants: what that organization's tenant servers need, and no more.
+func (s *Store) OrgRevokedDeviceIDs(ctx context.Context, orgID string) ([]string, error) {
+	return s.revokedIn(ctx, keyRevokedDevice+":"+orgID)
+}
+
+func (s *Store) revokedIn(ctx context.Context, key string) ([]string, error) {
 	now := strconv.FormatInt(ms(s.now()), 10)
 	pipe := s.rdb.TxPipeline()
-	pipe.ZRemRangeByScore(ctx, keyRevokedDevice, "-inf", now)
-	ids := pipe.ZRange(ctx, keyRevokedDevice, 0, -1)
+	pipe.ZRemRangeByScore(ctx, key, "-inf", now)
+	ids := pipe.ZRange(ctx, key, 0, -1)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("storage: list revoked devices: %w", err)
 	}

@@ -81,7 +81,7 @@ func ResolveDevicePrefix(devs []*AuthorizedDevice, prefix string) (*AuthorizedDe
 // ARGV[4] says on whose authority: an admin's lock (locked_by = admin) can be lifted
 // only by an admin.
 var setDeviceStatusScript = redis.NewScript(`
-local d = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'locked_by')
+local d = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'locked_by', 'org_id')
 if not d[1] then return 0 end
 if d[1] ~= ARGV[1] then return -1 end
 if ARGV[2] == 'active' and d[3] == 'admin' and ARGV[4] ~= 'admin' then return -2 end
@@ -89,9 +89,11 @@ redis.call('HSET', KEYS[1], 'status', ARGV[2])
 if ARGV[2] == 'locked' then
   redis.call('HSET', KEYS[1], 'locked_by', ARGV[4])
   redis.call('ZADD', KEYS[2], d[2], ARGV[3])
+  if d[4] and d[4] ~= '' then redis.call('ZADD', KEYS[2] .. ':' .. d[4], d[2], ARGV[3]) end
 else
   redis.call('HDEL', KEYS[1], 'locked_by')
   redis.call('ZREM', KEYS[2], ARGV[3])
+  if d[4] and d[4] ~= '' then redis.call('ZREM', KEYS[2] .. ':' .. d[4], ARGV[3]) end
 end
 return 1
 `)
@@ -155,7 +157,10 @@ for _, k in ipairs(redis.call('SMEMBERS', KEYS[2])) do redis.call('DEL', k) end
 redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('ZADD', KEYS[3], d[1], ARGV[1])
 redis.call('ZREM', ARGV[2] .. d[2], ARGV[1])
-if d[3] and d[3] ~= '' then redis.call('ZREM', ARGV[3] .. d[3], ARGV[1]) end
+if d[3] and d[3] ~= '' then
+  redis.call('ZREM', ARGV[3] .. d[3], ARGV[1])
+  redis.call('ZADD', KEYS[3] .. ':' .. d[3], d[1], ARGV[1])
+end
 return 1
 `)
 
@@ -196,6 +201,7 @@ local d = redis.call('HMGET', KEYS[1], 'expires_at', 'user_id', 'org_id', 'ip_ad
 if not d[1] then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'revoked')
 redis.call('ZADD', KEYS[2], d[1], ARGV[1])
+if d[3] and d[3] ~= '' then redis.call('ZADD', KEYS[2] .. ':' .. d[3], d[1], ARGV[1]) end
 redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[2], '*', 'type', ARGV[3], 'actor_id', d[2],
   'org_id', d[3] or '', 'device_id', ARGV[1], 'target_id', '', 'ip_address', d[4] or '',
   'detail', 'a rotated refresh token was presented again; the grant is revoked')
