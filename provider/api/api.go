@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"github.com/go-redis/redis_rate/v10"
 	"log/slog"
 	"time"
 
@@ -33,6 +34,8 @@ type API struct {
 	ttl    time.Duration
 	log    *slog.Logger
 	now    func() time.Time
+	// limiter bounds the invitation emails a person can send (see allowMail).
+	limiter *redis_rate.Limiter
 }
 
 // New checks cfg, fills in its defaults and returns the API.
@@ -52,12 +55,13 @@ func New(cfg Config) (*API, error) {
 
 	pc := cfg.Provider.Config()
 	return &API{
-		p:      cfg.Provider,
-		store:  cfg.Provider.Store(),
-		mailer: cfg.Mailer,
-		issuer: pc.Issuer,
-		ttl:    cfg.InvitationLifetime,
-		log:    cfg.Logger,
-		now:    pc.Now,
+		p:       cfg.Provider,
+		store:   cfg.Provider.Store(),
+		mailer:  cfg.Mailer,
+		issuer:  pc.Issuer,
+		ttl:     cfg.InvitationLifetime,
+		log:     cfg.Logger,
+		limiter: redis_rate.NewLimiter(cfg.Provider.Store().Redis()),
+		now:     pc.Now,
 	}, nil
 }

@@ -180,6 +180,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, c *caller, err 
 		w.Header().Set("WWW-Authenticate", challenge)
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", retryAfter)
+	case http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", "3600")
 	}
 	writeJSON(w, status, errorBody{Error: p.rfc.ErrorField, Description: p.rfc.GetDescription(),
 		Permission: string(p.permission), Field: p.field})

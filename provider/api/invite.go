@@ -37,6 +37,9 @@ func (a *API) inviteMember(w http.ResponseWriter, r *http.Request, c *caller) er
 	if err := rbac.CheckInvite(c.role, role); err != nil {
 		return err
 	}
+	if err := a.allowMail(ctx, c); err != nil {
+		return err
+	}
 
 	org, err := a.store.Organization(ctx, c.orgID)
 	if err != nil {
@@ -55,6 +58,7 @@ func (a *API) inviteMember(w http.ResponseWriter, r *http.Request, c *caller) er
 		return err
 	}
 
+	a.spendMail(ctx, c)
 	a.log.InfoContext(ctx, "member invited", "org_id", c.orgID, "invitation_id", inv.ID,
 		"role", string(role), "user_id", c.userID)
 	writeJSON(w, http.StatusCreated, a.viewInvitation(inv))
@@ -74,6 +78,9 @@ func (a *API) resendInvitation(w http.ResponseWriter, r *http.Request, c *caller
 	if err := rbac.CheckInvite(c.role, inv.Role); err != nil {
 		return err
 	}
+	if err := a.allowMail(ctx, c); err != nil {
+		return err
+	}
 	org, err := a.store.Organization(ctx, c.orgID)
 	if err != nil {
 		return err
@@ -87,6 +94,7 @@ func (a *API) resendInvitation(w http.ResponseWriter, r *http.Request, c *caller
 		return err
 	}
 
+	a.spendMail(ctx, c)
 	a.log.InfoContext(ctx, "invitation resent", "org_id", c.orgID, "invitation_id", inv.ID,
 		"role", string(inv.Role), "user_id", c.userID)
 	writeJSON(w, http.StatusOK, a.viewInvitation(inv))

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -251,4 +252,26 @@ func tokenOf(t *testing.T, acceptURL string) string {
 		t.Fatalf("accept URL %q has no token", acceptURL)
 	}
 	return u.Query().Get("token")
+}
+
+// TestInviteMailIsRateLimited: one person cannot make Gatehouse mail without bound.
+func TestInviteMailIsRateLimited(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	org := f.newOrg("Acme", acme)
+
+	for i := range mailPerHour {
+		f.call("eve", http.MethodPost, "/api/v1/orgs/"+org+"/members",
+			map[string]string{"email": fmt.Sprintf("p%d@example.com", i), "role": "viewer"}).
+			want(t, http.StatusCreated, "")
+	}
+	r := f.call("eve", http.MethodPost, "/api/v1/orgs/"+org+"/members",
+		map[string]string{"email": "one-too-many@example.com", "role": "viewer"})
+	r.want(t, http.StatusTooManyRequests, "too_many_requests")
+	if n := len(f.mailer.all()); n != mailPerHour {
+		t.Fatalf("%d emails sent, want %d", n, mailPerHour)
+	}
+	if _, err := f.store.UserByEmail(context.Background(), "one-too-many@example.com"); err == nil {
+		t.Fatal("the refused invitation created a user")
+	}
 }
