@@ -10,10 +10,11 @@ import (
 )
 
 // accessAsked is what approving a device request would grant, as the confirmation page
-// says it.
+// says it; every text is cleaned for display (visible, shown).
 type accessAsked struct {
-	// Resource is the tenant URL the device asked for (RFC 8707), "" when it asked for
-	// Gatehouse's own API.
+	// Own is set when the device asked for Gatehouse's own API: no resource.
+	Own bool
+	// Resource is the tenant URL the device asked for (RFC 8707) otherwise.
 	Resource string
 	// TenantName and OrgName name the tenant of Resource and its organization; both
 	// are "" when Resource is no tenant (any more).
@@ -36,13 +37,13 @@ func (a accessAsked) CanApprove() bool { return !a.NoTenant && !a.NotMember }
 func (h *Handler) accessFor(ctx context.Context, user *storage.User, req *storage.DeviceRequest) (
 	accessAsked, error) {
 	if len(req.Resource) == 0 {
-		return accessAsked{}, nil
+		return accessAsked{Own: true}, nil
 	}
-	a := accessAsked{Resource: req.Resource[0]}
+	a := accessAsked{Resource: visible(req.Resource[0])}
 
 	// Load the tenant and its organization; either may have been deleted since the
 	// device asked.
-	t, err := h.store.TenantByURL(ctx, a.Resource)
+	t, err := h.store.TenantByURL(ctx, req.Resource[0])
 	var org *storage.Organization
 	if err == nil {
 		org, err = h.store.Organization(ctx, t.OrgID)
@@ -54,7 +55,7 @@ func (h *Handler) accessFor(ctx context.Context, user *storage.User, req *storag
 	if err != nil {
 		return accessAsked{}, err
 	}
-	a.TenantName, a.OrgName = t.Name, org.Name
+	a.TenantName, a.OrgName = shown(t.Name), shown(org.Name)
 
 	// Check the membership that Authorize will ask for.
 	role, err := h.store.Role(ctx, t.OrgID, user.ID)

@@ -21,14 +21,20 @@ const (
 // It returns the organization id.
 func (e *env) tenant(role rbac.Role) string {
 	e.t.Helper()
+	return e.tenantNamed(testOrgName, testTenantName, role)
+}
+
+// tenantNamed is tenant with other names.
+func (e *env) tenantNamed(orgName, tenantName string, role rbac.Role) string {
+	e.t.Helper()
 	ctx := context.Background()
 	admin := e.newUser("admin-" + storage.NewID() + "@example.com")
-	org, err := e.st.CreateOrganization(ctx, testOrgName, admin.ID)
+	org, err := e.st.CreateOrganization(ctx, orgName, admin.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	if _, _, err := e.st.CreateTenant(ctx, storage.TenantSpec{OrgID: org.ID,
-		Name: testTenantName, URL: testTenantURL}); err != nil {
+		Name: tenantName, URL: testTenantURL}); err != nil {
 		e.t.Fatal(err)
 	}
 	if role != "" {

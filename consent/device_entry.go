@@ -34,7 +34,8 @@ type confirmPage struct {
 	ClientName     string
 	// Access is what approving grants, and whether the person may approve.
 	Access accessAsked
-	// Details are what the device says about itself, and the address it asked from.
+	// Details are what the device says about itself, and the address it asked from,
+	// cleaned for display.
 	Details storage.DeviceDetails
 	// TrustedFor and UntrustedFor say how long an approval lasts, for the hint.
 	TrustedFor, UntrustedFor string
@@ -180,9 +181,9 @@ func (h *Handler) showConfirm(w http.ResponseWriter, r *http.Request, who *signe
 		frame:        newFrame(r, "Approve this device?", who.User),
 		Code:         provider.FormatUserCode(code),
 		UserCode:     code,
-		ClientName:   clientName,
+		ClientName:   shown(clientName),
 		Access:       access,
-		Details:      req.Details,
+		Details:      shownDetails(req.Details),
 		TrustedFor:   humanDuration(h.cfg.TrustedDeviceLifetime),
 		UntrustedFor: humanDuration(h.cfg.DeviceLifetime),
 	})

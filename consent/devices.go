@@ -74,11 +74,13 @@ func (h *Handler) devicesList(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "devices", p)
 }
 
+// newDeviceRow is d as the table shows it. What the device said about itself is cleaned
+// for display (visible, shown).
 func newDeviceRow(d *storage.AuthorizedDevice, now time.Time) deviceRow {
 	status := d.EffectiveStatus(now)
 	row := deviceRow{
-		ID: d.ID, Hostname: orDash(d.Hostname), OS: orDash(d.OS), IP: orDash(d.IPAddress),
-		Tenant: d.Resource, Trusted: d.Trusted,
+		ID: d.ID, Hostname: orDash(shown(d.Hostname)), OS: orDash(shown(d.OS)),
+		IP: orDash(shown(d.IPAddress)), Tenant: visible(d.Resource), Trusted: d.Trusted,
 		Status: statusLabel(status), StatusClass: status,
 		Authorized: showTime(d.CreatedAt), LastSeen: showTime(d.LastSeenAt),
 		Expires:   showTime(d.ExpiresAt),
@@ -88,9 +90,9 @@ func newDeviceRow(d *storage.AuthorizedDevice, now time.Time) deviceRow {
 	if row.Tenant == "" {
 		row.Tenant = "Gatehouse"
 	}
-	row.Client = strings.TrimSpace(d.ClientName + " " + d.ClientVersion)
+	row.Client = strings.TrimSpace(shown(d.ClientName) + " " + shown(d.ClientVersion))
 	if row.Client == "" {
-		row.Client = orDash(d.ClientID)
+		row.Client = orDash(shown(d.ClientID))
 	}
 	return row
 }

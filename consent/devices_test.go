@@ -22,6 +22,8 @@ type deviceSpec struct {
 	hostname, resource, orgID string
 	trusted                   bool
 	lifetime                  time.Duration
+	// details, if not nil, is all the device says about itself; hostname is then unused.
+	details *storage.DeviceDetails
 }
 
 // authorizedDevice approves a new device request for user, as the consent page
@@ -39,6 +41,9 @@ func (e *env) authorizedDevice(user *storage.User, spec deviceSpec) *storage.Aut
 	}
 	if spec.resource != "" {
 		req.Resource = []string{spec.resource}
+	}
+	if spec.details != nil {
+		req.Details = *spec.details
 	}
 	if err := e.st.CreateDeviceRequest(ctx, "dc-"+req.ID, code, req); err != nil {
 		e.t.Fatal(err)

@@ -29,7 +29,9 @@
 // member of the tenant's organization, or whose tenant is gone, is told so there and
 // offered only Deny; Config.Authorize still decides when Approve is posted. What the
 // device says about itself is shown under "The device says:", apart from the IP
-// address Gatehouse saw.
+// address Gatehouse saw. There and on the devices page, self-reported details and
+// names lose their Unicode format (Cf) and control characters and are cut to 100
+// characters.
 //
 // The invitation page shows the one form that fits: "Accept invitation", "Sign in and
 // accept" (Email shown read-only, Password) or "Create account and accept" (Email

@@ -1,8 +1,10 @@
 package consent
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestHumanDuration(t *testing.T) {
@@ -43,5 +45,41 @@ func TestIPBucket(t *testing.T) {
 				t.Errorf("ipBucket(%q) = %q, want %q", tt.ip, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestShown(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "build-box-7", "build-box-7"},
+		{"right-to-left override", "invoice\u202efdp.exe", "invoicefdp.exe"},
+		{"isolates and zero widths", "\u2067a\u200bb\u200dc\u2069\ufeff", "abc"},
+		{"soft hyphen and tag characters", "a\u00adb\U000e0041", "ab"},
+		{"control characters", "a\x00b\x1b[31mc\x7fd\u0085e\r\n", "ab[31mcde"},
+		{"not UTF-8", "a\xffb\xc3", "ab"},
+		{"only hidden", " \u202e\u200b ", ""},
+		{"at the limit", strings.Repeat("é", maxShownRunes), strings.Repeat("é", maxShownRunes)},
+		{"cut on a rune", strings.Repeat("é", maxShownRunes+1), strings.Repeat("é", maxShownRunes) + "…"},
+		{"hidden characters do not count", strings.Repeat("\u200bx", maxShownRunes),
+			strings.Repeat("x", maxShownRunes)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := shown(tt.in)
+			if got != tt.want {
+				t.Errorf("shown(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if !utf8.ValidString(got) {
+				t.Errorf("shown(%q) = %q is not UTF-8", tt.in, got)
+			}
+		})
+	}
+}
+
+func TestVisibleDoesNotCut(t *testing.T) {
+	long := "https://tenant.example/" + strings.Repeat("a", 2*maxShownRunes)
+	if got := visible(long + "\u202e"); got != long {
+		t.Errorf("visible cut or kept: %q", got)
 	}
 }
