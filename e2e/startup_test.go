@@ -93,3 +93,30 @@ func TestProductionMode(t *testing.T) {
 		t.Errorf("userinfo: %d %s, want %s", a.Status, a.Body, email)
 	}
 }
+
+// TestServeRefusesToMixDevAndProductionData: dev mode seeds a client with a public
+// secret, so gatehouse never runs in dev mode on a production Redis, nor the reverse.
+func TestServeRefusesToMixDevAndProductionData(t *testing.T) {
+	t.Parallel()
+	redisURL, rdb := serverRedis(t, "")
+	if err := rdb.Set(t.Context(), "gh:mode", "production", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binaries.gatehouse, "serve", "--dev", "--listen", "127.0.0.1:0",
+		"--redis-url", redisURL)
+	cmd.Env = serverEnv(randomHex(32))
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if ctx.Err() != nil || !errors.As(err, &exit) || exit.ExitCode() == 0 {
+		t.Fatalf("serve --dev on a production Redis: %v, want a non-zero exit\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "holds production data") {
+		t.Errorf("serve --dev says %q, want it to say the Redis holds production data", out)
+	}
+	if n, _ := rdb.Exists(t.Context(), "gh:client:demo-tenant").Result(); n != 0 {
+		t.Error("the refused dev start seeded the demo-tenant client")
+	}
+}

@@ -26,6 +26,32 @@ func seedClients(ctx context.Context, st *storage.Store) error {
 	return nil
 }
 
+// modeKey records whether a Redis holds dev or production data. Dev mode seeds a
+// client whose secret is public, so the two must never share a database.
+const modeKey = "gh:mode"
+
+// claimMode marks the store as dev or production on first start and refuses to start
+// in the other mode later.
+func claimMode(ctx context.Context, st *storage.Store, dev bool) error {
+	want := "production"
+	if dev {
+		want = "dev"
+	}
+	rdb := st.Redis()
+	if err := rdb.SetNX(ctx, modeKey, want, 0).Err(); err != nil {
+		return fmt.Errorf("mark the store's mode: %w", err)
+	}
+	got, err := rdb.Get(ctx, modeKey).Result()
+	if err != nil {
+		return fmt.Errorf("read the store's mode: %w", err)
+	}
+	if got != want {
+		return fmt.Errorf("this Redis holds %s data; refusing to run in %s mode on it "+
+			"(dev mode seeds a client with a public secret): use another database", got, want)
+	}
+	return nil
+}
+
 // devSeed is what dev mode created, for the start-up message.
 type devSeed struct {
 	email    string

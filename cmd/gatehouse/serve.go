@@ -110,6 +110,9 @@ func (o *serveOptions) run(ctx context.Context) error {
 	if err := waitForRedis(ctx, st, log); err != nil {
 		return err
 	}
+	if err := claimMode(ctx, st, o.store.dev); err != nil {
+		return err
+	}
 	if err := seedClients(ctx, st); err != nil {
 		return err
 	}
