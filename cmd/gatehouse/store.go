@@ -80,6 +80,9 @@ func (f *storeFlags) secret(ctx context.Context, rdb redis.UniversalClient) ([]b
 	}
 
 	const devSecretKey = "gh:dev-secret"
+	if mode, _ := rdb.Get(ctx, modeKey).Result(); mode == "production" {
+		return nil, errors.New("this Redis holds production data; refusing to run in dev mode on it: use another database")
+	}
 	if err := rdb.SetNX(ctx, devSecretKey, rand.Text()+rand.Text(), 0).Err(); err != nil {
 		return nil, fmt.Errorf("dev secret: %w", err)
 	}
