@@ -92,9 +92,9 @@ func (h *Handler) lookup(w http.ResponseWriter, r *http.Request, who *signedIn, 
 	}
 
 	// RFC 8628 §5.1: a user code is short enough to guess, so wrong codes are limited,
-	// and once the limit is spent no code is looked up at all.
-	keys := wrongCodeKeys(who.User.ID, clientIP(r))
-	wait, err := h.blocked(ctx, wrongCodeLimit, keys)
+	// and once a limit is spent no code is looked up at all.
+	buckets := wrongCodeBuckets(who.User.ID, clientIP(r))
+	wait, err := h.blocked(ctx, buckets)
 	if err != nil {
 		h.unavailable(w, r, "read wrong code rate limit failed", err)
 		return nil, "", false
@@ -121,7 +121,7 @@ func (h *Handler) lookup(w http.ResponseWriter, r *http.Request, who *signedIn, 
 		entry.Error = msgExpiredCode
 	case errors.Is(err, provider.ErrMalformedUserCode),
 		errors.Is(err, storage.ErrDeviceCodeNotFound):
-		h.wrongCode(w, r, who, keys, entry)
+		h.wrongCode(w, r, who, buckets, entry)
 		return nil, "", false
 	case err != nil:
 		h.unavailable(w, r, "load device request failed", err)
@@ -135,12 +135,12 @@ func (h *Handler) lookup(w http.ResponseWriter, r *http.Request, who *signedIn, 
 
 // wrongCode counts a wrong code and shows the entry page again, or the 429 page when a
 // concurrent guess spent the limit first.
-func (h *Handler) wrongCode(w http.ResponseWriter, r *http.Request, who *signedIn, keys []string,
-	entry entryPage) {
+func (h *Handler) wrongCode(w http.ResponseWriter, r *http.Request, who *signedIn,
+	buckets []bucket, entry entryPage) {
 	ctx := r.Context()
 	h.log.InfoContext(ctx, "wrong user code", "user_id", who.User.ID, "ip_address", clientIP(r))
 
-	if wait, err := h.failed(ctx, wrongCodeLimit, keys); err != nil || wait > 0 {
+	if wait, err := h.failed(ctx, buckets); err != nil || wait > 0 {
 		h.limitedOrUnavailable(w, r, msgTooManyCodes, wait, err)
 		return
 	}

@@ -40,7 +40,7 @@
 // always the invitation's; one in the form is ignored. A link that cannot be accepted
 // is a 404 page (unknown: "This invitation link is not valid.") or a 410 page
 // (expired, accepted, withdrawn). After the first GET the token travels only in form
-// bodies. Wrong passwords count against the sign-in limit of that email.
+// bodies. Wrong passwords count against the sign-in limits of that email.
 //
 //	GET  /devices          the signed-in person's devices; else 303 to
 //	                       /login?return_to=/devices
@@ -59,6 +59,12 @@
 // Signed in, every page's header has the email, a Devices link and Sign out (but for
 // the invitation page that asks to sign out, whose own Sign out button returns to it).
 // Approvals, denials and accepted invitations are recorded in the audit trail too.
+//
+// Failures are limited, and a spent limit is a 429 page with Retry-After, even for a
+// right guess: in 10 minutes, 5 wrong codes per account and 50 per network (an IPv4
+// address or an IPv6 /64), and 10 failed sign-ins per email and network and 30 per
+// network. The loose limits per network only stop a flood: people behind one reverse
+// proxy share its address. Successes count against nothing.
 //
 // Every POST form also carries the CSRF token in the field gorilla.csrf.Token, tied to
 // the gatehouse_csrf cookie. A pre-filled user_code is only ever a suggestion: nothing

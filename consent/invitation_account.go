@@ -35,9 +35,9 @@ func (h *Handler) signInAndAccept(w http.ResponseWriter, r *http.Request, v *inv
 		return
 	}
 
-	// The sign-in page's limit on the same keys: this form is no way around it.
-	keys := signInKeys(clientIP(r), v.inv.Email)
-	wait, err := h.blocked(ctx, signInLimit, keys)
+	// The sign-in page's limits on the same buckets: this form is no way around them.
+	buckets := signInBuckets(clientIP(r), v.inv.Email)
+	wait, err := h.blocked(ctx, buckets)
 	if err != nil {
 		h.unavailable(w, r, "read sign-in rate limit failed", err)
 		return
@@ -52,7 +52,7 @@ func (h *Handler) signInAndAccept(w http.ResponseWriter, r *http.Request, v *inv
 	user, err := h.store.Authenticate(ctx, v.inv.Email, password)
 	if errors.Is(err, storage.ErrWrongPassword) {
 		h.log.InfoContext(ctx, "sign-in failed", "ip_address", clientIP(r))
-		if wait, err := h.failed(ctx, signInLimit, keys); err != nil || wait > 0 {
+		if wait, err := h.failed(ctx, buckets); err != nil || wait > 0 {
 			h.limitedOrUnavailable(w, r, msgTooManySignIns, wait, err)
 			return
 		}

@@ -71,9 +71,9 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// Refuse before the password is checked once this network has failed too often
-	// for this email.
-	keys := signInKeys(clientIP(r), form.Email)
-	wait, err := h.blocked(ctx, signInLimit, keys)
+	// for this email, or too often at all.
+	buckets := signInBuckets(clientIP(r), form.Email)
+	wait, err := h.blocked(ctx, buckets)
 	if err != nil {
 		h.unavailable(w, r, "read sign-in rate limit failed", err)
 		return
@@ -88,7 +88,7 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	user, err := h.store.Authenticate(ctx, form.Email, password)
 	if errors.Is(err, storage.ErrWrongPassword) {
 		h.log.InfoContext(ctx, "sign-in failed", "ip_address", clientIP(r))
-		if wait, err := h.failed(ctx, signInLimit, keys); err != nil || wait > 0 {
+		if wait, err := h.failed(ctx, buckets); err != nil || wait > 0 {
 			h.limitedOrUnavailable(w, r, msgTooManySignIns, wait, err)
 			return
 		}

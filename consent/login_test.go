@@ -1,6 +1,7 @@
 package consent_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -141,6 +142,48 @@ func TestSignInRateLimit(t *testing.T) {
 	b.get("/login")
 	b.submit("/login", url.Values{"email": {"other@example.com"}, "password": {"x"}})
 	b.want(http.StatusOK, "Wrong email or password.")
+}
+
+func TestSignInRateLimitPerNetwork(t *testing.T) {
+	e := newEnv(t, nil)
+	const network = "198.51.100.7:4000"
+	b := e.browserFrom(network).get("/login")
+
+	// Every attempt has a fresh email, so no email's own limit is near.
+	for i := range 30 {
+		b.submit("/login", url.Values{"email": {fmt.Sprintf("nobody%d@example.com", i)},
+			"password": {"wrong"}})
+		if b.status != http.StatusOK {
+			t.Fatalf("failure %d answered %d, want 200", i+1, b.status)
+		}
+	}
+
+	// The 31st is refused before the password is checked, right or wrong.
+	for _, form := range []url.Values{
+		{"email": {"nobody30@example.com"}, "password": {"wrong"}},
+		{"email": {testEmail}, "password": {testPassword}},
+	} {
+		b.submit("/login", form)
+		b.want(http.StatusTooManyRequests, "Too many failed sign-ins.")
+		if b.header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+		b.get("/login")
+	}
+
+	// Another network is not held up.
+	e.browserFrom("203.0.113.50:4000").signIn()
+}
+
+func TestSignInSuccessesAreNotCounted(t *testing.T) {
+	e := newEnv(t, nil)
+	for i := range 31 {
+		b := e.browserFrom("198.51.100.7:4000").get("/login")
+		b.submit("/login", url.Values{"email": {testEmail}, "password": {testPassword}})
+		if b.status != http.StatusOK {
+			t.Fatalf("sign-in %d answered %d, want 200", i+1, b.status)
+		}
+	}
 }
 
 func TestReturnTo(t *testing.T) {

@@ -16,13 +16,24 @@ import (
 )
 
 // Limits on failures. redis_rate implements GCRA: Burst failures may come at once, then
-// one more each Period/Rate. Only failures are counted; a spent key refuses even a
+// one more each Period/Rate. Only failures are counted; a spent bucket refuses even a
 // right guess, or a lucky guess would still get through.
+//
+// Each kind of failure has a strict bucket for what one person can try (an account, an
+// email) and a loose one for a whole network. Everyone behind a reverse proxy or a NAT
+// shares an address, so the network's bucket only stops a flood: one person spending it
+// would lock all the others out.
 var (
-	// wrongCodeLimit: 5 wrong codes, then one more every 2 minutes (RFC 8628 §5.1).
+	// wrongCodeLimit: 5 wrong codes per account, then one more every 2 minutes
+	// (RFC 8628 §5.1).
 	wrongCodeLimit = redis_rate.Limit{Rate: 5, Burst: 5, Period: 10 * time.Minute}
+	// wrongCodeIPLimit: 50 wrong codes from one network, whatever the accounts.
+	wrongCodeIPLimit = redis_rate.Limit{Rate: 50, Burst: 50, Period: 10 * time.Minute}
 	// signInLimit: 10 failed sign-ins for one email from one network, then one a minute.
 	signInLimit = redis_rate.Limit{Rate: 10, Burst: 10, Period: 10 * time.Minute}
+	// signInIPLimit: 30 failed sign-ins from one network, whatever the emails: a flood
+	// of fresh emails would get past signInLimit, and each costs an argon2id hash.
+	signInIPLimit = redis_rate.Limit{Rate: 30, Burst: 30, Period: 10 * time.Minute}
 )
 
 // Messages of the 429 pages.
@@ -31,27 +42,39 @@ const (
 	msgTooManySignIns = "Too many failed sign-ins. Wait a few minutes and try again."
 )
 
-// wrongCodeKeys count wrong codes per account (which covers every browser session of
-// it) and per network.
-func wrongCodeKeys(userID, ip string) []string {
-	return []string{"gh:consent:code:user:" + userID, "gh:consent:code:ip:" + ipBucket(ip)}
+// bucket is one rate limit key and the limit it is counted against.
+type bucket struct {
+	key   string
+	limit redis_rate.Limit
 }
 
-// signInKeys count failed sign-ins per network and email. The email is hashed so that
-// no address appears in a key name.
-func signInKeys(ip, email string) []string {
+// wrongCodeBuckets count wrong codes per account (which covers every browser session
+// of it), strictly, and per network, loosely.
+func wrongCodeBuckets(userID, ip string) []bucket {
+	return []bucket{
+		{"gh:consent:code:user:" + userID, wrongCodeLimit},
+		{"gh:consent:code:ip:" + ipBucket(ip), wrongCodeIPLimit},
+	}
+}
+
+// signInBuckets count failed sign-ins per network and email, strictly, and per
+// network, loosely. The email is hashed so that no address appears in a key name.
+func signInBuckets(ip, email string) []bucket {
 	sum := sha256.Sum256([]byte(ipBucket(ip) + "\x00" + storage.NormalizeEmail(email)))
-	return []string{"gh:consent:signin:" + hex.EncodeToString(sum[:16])}
+	return []bucket{
+		{"gh:consent:signin:" + hex.EncodeToString(sum[:16]), signInLimit},
+		{"gh:consent:signin:ip:" + ipBucket(ip), signInIPLimit},
+	}
 }
 
-// blocked reports how long until every key allows one more failure: zero when all do
-// now. It counts nothing.
-func (h *Handler) blocked(ctx context.Context, l redis_rate.Limit, keys []string) (time.Duration, error) {
+// blocked reports how long until every bucket allows one more failure: zero when all
+// do now. It counts nothing.
+func (h *Handler) blocked(ctx context.Context, buckets []bucket) (time.Duration, error) {
 	var wait time.Duration
-	for _, k := range keys {
+	for _, b := range buckets {
 		// AllowAtMost with a cost of 0 only reads: RetryAfter is positive when less
 		// than one failure is left, -1 otherwise.
-		res, err := h.limiter.AllowAtMost(ctx, k, l, 0)
+		res, err := h.limiter.AllowAtMost(ctx, b.key, b.limit, 0)
 		if err != nil {
 			return 0, fmt.Errorf("consent: read rate limit: %w", err)
 		}
@@ -60,12 +83,12 @@ func (h *Handler) blocked(ctx context.Context, l redis_rate.Limit, keys []string
 	return wait, nil
 }
 
-// failed counts one failure on every key. It returns how long to wait when a key was
-// already spent (a race with another request), else zero.
-func (h *Handler) failed(ctx context.Context, l redis_rate.Limit, keys []string) (time.Duration, error) {
+// failed counts one failure in every bucket. It returns how long to wait when a bucket
+// was already spent (a race with another request), else zero.
+func (h *Handler) failed(ctx context.Context, buckets []bucket) (time.Duration, error) {
 	var wait time.Duration
-	for _, k := range keys {
-		res, err := h.limiter.Allow(ctx, k, l)
+	for _, b := range buckets {
+		res, err := h.limiter.Allow(ctx, b.key, b.limit)
 		if err != nil {
 			return 0, fmt.Errorf("consent: count failure: %w", err)
 		}

@@ -1,6 +1,7 @@
 package consent_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -122,7 +123,8 @@ func TestWrongCodeLimitKeys(t *testing.T) {
 		want             int
 	}{
 		{"same user, another network", true, false, http.StatusTooManyRequests},
-		{"another user, same network", false, true, http.StatusTooManyRequests},
+		// One person's wrong codes must not lock out the others behind the same proxy.
+		{"another user, same network", false, true, http.StatusOK},
 		{"another user, another network", false, false, http.StatusOK},
 	}
 	for _, tt := range tests {
@@ -151,8 +153,44 @@ func TestWrongCodeLimitKeys(t *testing.T) {
 			}
 			second.submit("/device", url.Values{"user_code": {"BCDF-GHJK"}})
 			second.want(tt.want)
+
+			// The first account's 6th wrong code is refused all the same.
+			first.get("/device")
+			first.submit("/device", url.Values{"user_code": {"BCDF-GHJK"}})
+			first.want(http.StatusTooManyRequests, "Too many wrong codes.")
 		})
 	}
+}
+
+func TestWrongCodeLimitPerNetwork(t *testing.T) {
+	e := newEnv(t, nil)
+	const network = "198.51.100.7:4000"
+
+	// Ten accounts behind one address spend their own 5 wrong codes each: 50 in all.
+	for i := range 10 {
+		email := fmt.Sprintf("user%d@example.com", i)
+		e.newUser(email)
+		b := e.browserFrom(network)
+		b.get("/login")
+		b.submit("/login", url.Values{"email": {email}, "password": {testPassword}})
+		b.want(http.StatusOK, "Connect a device")
+		for j := range 5 {
+			b.submit("/device", url.Values{"user_code": {"BCDF-GHJK"}})
+			if b.status != http.StatusOK {
+				t.Fatalf("account %d, wrong code %d answered %d, want 200", i, j+1, b.status)
+			}
+		}
+	}
+
+	// That is a flood: the network's next wrong code is refused, even a fresh account's
+	// first, while another network is not held up.
+	code, _ := e.newDevice()
+	b := e.browserFrom(network).signIn()
+	b.submit("/device", url.Values{"user_code": {code}})
+	b.want(http.StatusTooManyRequests, "Too many wrong codes.")
+	b = e.browserFrom("203.0.113.50:4000").signIn()
+	b.submit("/device", url.Values{"user_code": {code}})
+	b.want(http.StatusOK, "Approve this device?")
 }
 
 func TestRedisDown(t *testing.T) {
