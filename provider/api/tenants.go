@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -74,6 +75,10 @@ func (a *API) createTenant(w http.ResponseWriter, r *http.Request, c *caller) er
 	u, err := parseTenantURL(in.URL)
 	if err != nil {
 		return err
+	}
+	// Gatehouse's own address is the audience of management tokens, not a tenant's.
+	if u == a.issuer || strings.HasPrefix(u, a.issuer+"/") {
+		return badRequest("url", "The url %s is Gatehouse's own address, not a tenant's.", u)
 	}
 
 	t, secret, err := a.store.CreateTenant(ctx, storage.TenantSpec{OrgID: c.orgID, Name: name, URL: u})

@@ -141,3 +141,35 @@ func (f *fixture) clientAuthenticates(id, secret string) bool {
 	}
 	return r.status == http.StatusOK
 }
+
+// TestTenantURLsHaveOneSpelling: a tenant's URL is the aud of its tokens and is
+// compared exactly, so another spelling of an address, or Gatehouse's own, is refused.
+func TestTenantURLsHaveOneSpelling(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	org := f.newOrg("Acme", acme)
+
+	tests := []struct{ name, url string }{
+		{"upper-case host", "https://Notes.Example.com"},
+		{"default port", "https://notes.example.com:443"},
+		{"leading zero in the port", "http://notes.example.com:08421"},
+		{"dot segment", "https://notes.example.com/a/./b"},
+		{"dot-dot segment", "https://notes.example.com/a/../b"},
+		{"Gatehouse itself", f.srv.URL},
+		{"under Gatehouse", f.srv.URL + "/api"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f.call("eve", http.MethodPost, "/api/v1/orgs/"+org+"/tenants",
+				map[string]string{"name": "notes", "url": tt.url}).want(t, http.StatusBadRequest, "invalid_request")
+		})
+	}
+
+	// The canonical spelling, with a trailing slash, is accepted and stored without it.
+	r := f.call("eve", http.MethodPost, "/api/v1/orgs/"+org+"/tenants",
+		map[string]string{"name": "notes", "url": "https://notes.example.com:8443/app/"})
+	r.want(t, http.StatusCreated, "")
+	if r.body["url"] != "https://notes.example.com:8443/app" {
+		t.Fatalf("stored url = %v", r.body["url"])
+	}
+}

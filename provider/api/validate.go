@@ -3,6 +3,7 @@ package api
 import (
 	netmail "net/mail"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,7 +88,34 @@ func parseTenantURL(s string) (string, error) {
 	if u.User != nil {
 		return "", badRequest("url", "The field url must not carry credentials.")
 	}
-	return s, nil
+
+	// One resource, one spelling: tokens carry the URL as aud and tenants compare it
+	// exactly, so a second spelling of the same address would be a second tenant.
+	canonical := canonicalURL(u)
+	if canonical != strings.TrimRight(s, "/") {
+		return "", badRequest("url", "Write the url as %s.", canonical)
+	}
+	return canonical, nil
+}
+
+// canonicalURL writes u with a lower-case host, no default port, no "." or ".."
+// segments and no trailing slash.
+func canonicalURL(u *url.URL) string {
+	host := strings.ToLower(u.Hostname())
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if p := u.Port(); p != "" && !(u.Scheme == "http" && p == "80") && !(u.Scheme == "https" && p == "443") {
+		n, err := strconv.Atoi(p)
+		if err == nil {
+			host += ":" + strconv.Itoa(n)
+		}
+	}
+	clean := path.Clean("/" + u.EscapedPath())
+	if clean == "/" {
+		clean = ""
+	}
+	return u.Scheme + "://" + host + clean
 }
 
 // parsePlan checks a billing plan.
