@@ -105,7 +105,11 @@ func (d *devSeed) printNextSteps(w io.Writer, issuer string) {
 	fmt.Fprintln(w, "")
 	fmt.Fprintln(w, "Gatehouse is running in dev mode. Next, in another terminal:")
 	fmt.Fprintf(w, "    go run ./cmd/gatehouse connect --url %s\n", issuer)
-	fmt.Fprintln(w, "or, for the Acme demo tenant (start it with `go run ./cmd/demo-tenant`):")
+	demo := "go run ./cmd/demo-tenant"
+	if issuer != "http://127.0.0.1:8420" {
+		demo += " --issuer " + issuer
+	}
+	fmt.Fprintf(w, "or, for the Acme demo tenant (start it with `%s`):\n", demo)
 	fmt.Fprintf(w, "    go run ./cmd/gatehouse connect --url %s\n", DevTenantURL)
 	fmt.Fprintf(w, "Sign in at %s%s as %s", issuer, provider.PathVerification, d.email)
 	switch {
