@@ -21,6 +21,15 @@ const (
 	AuditRoleChanged       = "member.role_changed"
 	AuditMemberRemoved     = "member.removed"
 	AuditMemberAdded       = "member.added"
+	AuditOrgCreated        = "org.created"
+	AuditOrgDeleted        = "org.deleted"
+	AuditTenantCreated     = "tenant.created"
+	AuditTenantRenamed     = "tenant.renamed"
+	AuditTenantDeleted     = "tenant.deleted"
+	AuditInvitationCreated = "invitation.created"
+	AuditInvitationResent  = "invitation.resent"
+	AuditInvitationRevoked = "invitation.revoked"
+	AuditBillingChanged    = "billing.changed"
 )
 
 // AuditRetention is how long audit events are kept; older ones are trimmed.

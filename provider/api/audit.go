@@ -110,3 +110,11 @@ func (a *API) ownAuditFilter(ctx context.Context, c *caller) (func(*storage.Audi
 		return ev.ActorID == c.userID || own[ev.DeviceID] || (ev.DeviceID != "" && ev.TargetID == c.userID)
 	}, nil
 }
+
+// auditOrg records a change the caller made to organization org or to something it
+// holds (a tenant, an invitation, its billing), named by target. detail must never
+// carry a secret: no client secret, no invitation token.
+func (a *API) auditOrg(r *http.Request, c *caller, typ, org, target, detail string) {
+	a.p.Audit(r.Context(), storage.AuditEvent{Type: typ, ActorID: c.userID, OrgID: org,
+		TargetID: target, IP: remoteIP(r), Detail: detail})
+}

@@ -45,6 +45,8 @@ func (a *API) setBilling(w http.ResponseWriter, r *http.Request, c *caller) erro
 		return err
 	}
 
+	// The detail is the plan; the billing email stays out of the trail.
+	a.auditOrg(r, c, storage.AuditBillingChanged, c.orgID, c.orgID, plan)
 	a.log.InfoContext(ctx, "billing changed", "org_id", c.orgID, "plan", plan, "user_id", c.userID)
 	writeJSON(w, http.StatusOK, billingView{Plan: b.Plan, BillingEmail: b.BillingEmail})
 	return nil

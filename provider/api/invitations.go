@@ -70,8 +70,15 @@ func (a *API) revokeInvitation(w http.ResponseWriter, r *http.Request, c *caller
 		return err
 	}
 
+	a.auditInvitation(r, c, storage.AuditInvitationRevoked, inv)
 	a.log.InfoContext(ctx, "invitation revoked", "org_id", c.orgID, "invitation_id", inv.ID,
 		"user_id", c.userID)
 	writeNoContent(w)
 	return nil
+}
+
+// auditInvitation records a change the caller made to inv: its email and role, never
+// its token.
+func (a *API) auditInvitation(r *http.Request, c *caller, typ string, inv *storage.Invitation) {
+	a.auditOrg(r, c, typ, c.orgID, inv.ID, inv.Email+" as "+string(inv.Role))
 }

@@ -59,6 +59,7 @@ func (a *API) inviteMember(w http.ResponseWriter, r *http.Request, c *caller) er
 	}
 
 	a.spendMail(ctx, c)
+	a.auditInvitation(r, c, storage.AuditInvitationCreated, inv)
 	a.log.InfoContext(ctx, "member invited", "org_id", c.orgID, "invitation_id", inv.ID,
 		"role", string(role), "user_id", c.userID)
 	writeJSON(w, http.StatusCreated, a.viewInvitation(inv))
@@ -95,6 +96,7 @@ func (a *API) resendInvitation(w http.ResponseWriter, r *http.Request, c *caller
 	}
 
 	a.spendMail(ctx, c)
+	a.auditInvitation(r, c, storage.AuditInvitationResent, inv)
 	a.log.InfoContext(ctx, "invitation resent", "org_id", c.orgID, "invitation_id", inv.ID,
 		"role", string(inv.Role), "user_id", c.userID)
 	writeJSON(w, http.StatusOK, a.viewInvitation(inv))

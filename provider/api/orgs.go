@@ -10,6 +10,7 @@ import (
 	"github.com/ory/fosite"
 
 	"github.com/gatehouse-auth/gatehouse/rbac"
+	"github.com/gatehouse-auth/gatehouse/storage"
 )
 
 // orgView is an organization with the caller's role in it.
@@ -51,6 +52,7 @@ func (a *API) createOrg(w http.ResponseWriter, r *http.Request, c *caller) error
 		return err
 	}
 
+	a.auditOrg(r, c, storage.AuditOrgCreated, o.ID, o.ID, o.Name)
 	a.log.InfoContext(ctx, "organization created", "org_id", o.ID, "user_id", c.userID,
 		"role", string(rbac.RoleAdmin))
 	writeJSON(w, http.StatusCreated, orgView{ID: o.ID, Name: o.Name, Role: string(rbac.RoleAdmin),
@@ -117,12 +119,20 @@ func (a *API) getOrg(w http.ResponseWriter, r *http.Request, c *caller) error {
 
 // deleteOrg serves DELETE /api/v1/orgs/{org} (org:delete): the organization goes with
 // its memberships, tenants and their clients, invitations and billing, in one step.
+// The audit trail keeps its org.deleted event, which the deleting admin finds among
+// their own events (GET /audit without org), the organization being gone.
 func (a *API) deleteOrg(w http.ResponseWriter, r *http.Request, c *caller) error {
 	ctx := r.Context()
 
+	o, err := a.store.Organization(ctx, c.orgID)
+	if err != nil {
+		return err
+	}
 	if err := a.store.DeleteOrganization(ctx, c.orgID); err != nil {
 		return err
 	}
+
+	a.auditOrg(r, c, storage.AuditOrgDeleted, c.orgID, c.orgID, o.Name)
 
 	a.log.InfoContext(ctx, "organization deleted", "org_id", c.orgID, "user_id", c.userID)
 	writeNoContent(w)

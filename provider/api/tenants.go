@@ -89,6 +89,8 @@ func (a *API) createTenant(w http.ResponseWriter, r *http.Request, c *caller) er
 		return err
 	}
 
+	// The detail is the URL, never the client secret.
+	a.auditOrg(r, c, storage.AuditTenantCreated, c.orgID, t.ID, t.URL)
 	a.log.InfoContext(ctx, "tenant created", "org_id", c.orgID, "tenant_id", t.ID,
 		"client_id", t.ClientID, "user_id", c.userID)
 	writeJSON(w, http.StatusCreated, createdTenant{tenantView: viewTenant(t), ClientSecret: secret})
@@ -125,8 +127,12 @@ func (a *API) renameTenant(w http.ResponseWriter, r *http.Request, c *caller) er
 	if err := a.store.RenameTenant(ctx, t.ID, name); err != nil {
 		return err
 	}
+	old := t.Name
 	t.Name = name
 
+	if old != name {
+		a.auditOrg(r, c, storage.AuditTenantRenamed, c.orgID, t.ID, old+" -> "+name)
+	}
 	a.log.InfoContext(ctx, "tenant renamed", "org_id", c.orgID, "tenant_id", t.ID, "user_id", c.userID)
 	writeJSON(w, http.StatusOK, viewTenant(t))
 	return nil
@@ -145,6 +151,7 @@ func (a *API) deleteTenant(w http.ResponseWriter, r *http.Request, c *caller) er
 		return err
 	}
 
+	a.auditOrg(r, c, storage.AuditTenantDeleted, c.orgID, t.ID, t.URL)
 	a.log.InfoContext(ctx, "tenant deleted", "org_id", c.orgID, "tenant_id", t.ID, "user_id", c.userID)
 	writeNoContent(w)
 	return nil
