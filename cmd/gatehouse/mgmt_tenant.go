@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gatehouse-auth/gatehouse/cmd/gatehouse/internal/mgmt"
 )
 
 // newTenantCmd returns `gatehouse tenant`: register, list, rename and delete the servers
@@ -49,11 +51,7 @@ its id or its exact name.`,
 		Short: "Rename a tenant",
 		Args:  cobra.ExactArgs(1),
 		RunE: mgmtRun(&f, func(ctx context.Context, s *mgmtSession, args []string) error {
-			o, err := s.org(ctx)
-			if err != nil {
-				return err
-			}
-			t, err := s.api.ResolveTenant(ctx, o.ID, args[0])
+			o, t, err := resolveTenant(ctx, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -74,11 +72,7 @@ its id or its exact name.`,
 		Short: "Delete a tenant and its client",
 		Args:  cobra.ExactArgs(1),
 		RunE: mgmtRun(&f, func(ctx context.Context, s *mgmtSession, args []string) error {
-			o, err := s.org(ctx)
-			if err != nil {
-				return err
-			}
-			t, err := s.api.ResolveTenant(ctx, o.ID, args[0])
+			o, t, err := resolveTenant(ctx, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -118,4 +112,17 @@ its id or its exact name.`,
 		del,
 	)
 	return group
+}
+
+// resolveTenant finds the organization and, in it, the tenant ref names.
+func resolveTenant(ctx context.Context, s *mgmtSession, ref string) (*mgmt.Org, *mgmt.Tenant, error) {
+	o, err := s.org(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := s.api.ResolveTenant(ctx, o.ID, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, t, nil
 }
