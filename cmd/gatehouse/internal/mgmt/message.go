@@ -32,15 +32,15 @@ func Message(err error) (string, bool) {
 	case errors.As(err, &apiErr):
 		return apiMessage(apiErr), true
 	case errors.As(err, &noConn):
-		return "Not connected to Gatehouse or the session ended: " + connectHint(noConn.Issuer), true
+		return notConnectedMessage(noConn.Issuer), true
 	case errors.As(err, &tenant):
 		return fmt.Sprintf("%s is a tenant's connection; management commands need the "+
 			"Gatehouse connection: %s", tenant.URL, connectHint(tenant.Issuer)), true
 	case errors.As(err, &tranErr) && (errors.Is(err, client.ErrNotConnected) ||
 		errors.Is(err, client.ErrSessionEnded)):
-		return "Not connected to Gatehouse or the session ended: " + connectHint(tranErr.Server), true
+		return notConnectedMessage(tranErr.Server), true
 	case errors.Is(err, client.ErrNotConnected), errors.Is(err, client.ErrSessionEnded):
-		return "Not connected to Gatehouse or the session ended: " + connectHint(""), true
+		return notConnectedMessage(""), true
 	case errors.As(err, &refErr):
 		return refMessage(refErr), true
 	case errors.Is(err, ErrNoTerminal):
@@ -67,6 +67,16 @@ func Message(err error) (string, bool) {
 	return "", false
 }
 
+// noSuchOrgMessage answers for an organization that does not exist or that the user is
+// not a member of: the API does not tell the two apart.
+const noSuchOrgMessage = "No such organization (or you are not a member)."
+
+// notConnectedMessage answers for a missing, ended or refused Gatehouse session; server
+// is the Gatehouse to connect to, or empty when it is not known.
+func notConnectedMessage(server string) string {
+	return "Not connected to Gatehouse or the session ended: " + connectHint(server)
+}
+
 // apiMessage explains an error answer of the API.
 func apiMessage(e *APIError) string {
 	switch e.Status {
@@ -77,7 +87,7 @@ func apiMessage(e *APIError) string {
 		return "Gatehouse refused the request as malformed."
 
 	case http.StatusUnauthorized:
-		return "Not connected to Gatehouse or the session ended: " + connectHint(e.Server)
+		return notConnectedMessage(e.Server)
 
 	case http.StatusForbidden:
 		if e.Permission != "" {
@@ -128,7 +138,7 @@ func notFoundMessage(e *APIError) string {
 		return "This Gatehouse does not offer that API (no such endpoint); it may be older than " +
 			"this gatehouse command."
 	case e.Kind == KindOrg || strings.HasPrefix(e.Description, "Organization"):
-		return "No such organization (or you are not a member)."
+		return noSuchOrgMessage
 	case e.Kind == KindDevice:
 		return "No such authorized device."
 	case e.Kind != KindOther:
@@ -146,7 +156,7 @@ func refMessage(e *RefError) string {
 			strings.Join(e.Matches, ", "))
 	}
 	if e.Kind == KindOrg {
-		return "No such organization (or you are not a member)."
+		return noSuchOrgMessage
 	}
 	return fmt.Sprintf("No %s %q in the organization.", e.Kind, e.Ref)
 }
