@@ -111,10 +111,16 @@ func (a *API) ownAuditFilter(ctx context.Context, c *caller) (func(*storage.Audi
 	}, nil
 }
 
+// audit records ev, a change the caller made: the caller is its actor and the
+// request's address its IP. Its detail must never carry a secret: no client secret,
+// no invitation token.
+func (a *API) audit(r *http.Request, c *caller, ev storage.AuditEvent) {
+	ev.ActorID, ev.IP = c.userID, remoteIP(r)
+	a.p.Audit(r.Context(), ev)
+}
+
 // auditOrg records a change the caller made to organization org or to something it
-// holds (a tenant, an invitation, its billing), named by target. detail must never
-// carry a secret: no client secret, no invitation token.
+// holds (a membership, a tenant, an invitation, its billing), named by target.
 func (a *API) auditOrg(r *http.Request, c *caller, typ, org, target, detail string) {
-	a.p.Audit(r.Context(), storage.AuditEvent{Type: typ, ActorID: c.userID, OrgID: org,
-		TargetID: target, IP: remoteIP(r), Detail: detail})
+	a.audit(r, c, storage.AuditEvent{Type: typ, OrgID: org, TargetID: target, Detail: detail})
 }

@@ -138,6 +138,6 @@ func wrongDeviceState(want, status string) *problem {
 // auditDevice records a change the caller made to d. The target is the device's
 // owner, the organization the device's.
 func (a *API) auditDevice(r *http.Request, c *caller, typ string, d *storage.AuthorizedDevice, detail string) {
-	a.p.Audit(r.Context(), storage.AuditEvent{Type: typ, ActorID: c.userID, OrgID: d.OrgID,
-		DeviceID: d.ID, TargetID: d.UserID, IP: remoteIP(r), Detail: detail})
+	a.audit(r, c, storage.AuditEvent{Type: typ, OrgID: d.OrgID, DeviceID: d.ID, TargetID: d.UserID,
+		Detail: detail})
 }

@@ -42,7 +42,7 @@ func (a *API) changeMember(w http.ResponseWriter, r *http.Request, c *caller) er
 		return err
 	}
 	if from != to {
-		a.auditMember(r, c, storage.AuditRoleChanged, userID, string(from)+" -> "+string(to))
+		a.auditOrg(r, c, storage.AuditRoleChanged, c.orgID, userID, string(from)+" -> "+string(to))
 	}
 	v, err := a.memberView(ctx, userID, to)
 	if err != nil {
@@ -84,16 +84,9 @@ func (a *API) removeMember(w http.ResponseWriter, r *http.Request, c *caller) er
 	if leaving {
 		msg, detail = "member left the organization", "left; was "+string(role)
 	}
-	a.auditMember(r, c, storage.AuditMemberRemoved, userID, detail)
+	a.auditOrg(r, c, storage.AuditMemberRemoved, c.orgID, userID, detail)
 	a.log.InfoContext(ctx, msg, "org_id", c.orgID, "user_id", userID, "role", string(role),
 		"actor_id", c.userID)
 	writeNoContent(w)
 	return nil
-}
-
-// auditMember records a change the caller made to the membership of userID in the
-// caller's organization.
-func (a *API) auditMember(r *http.Request, c *caller, typ, userID, detail string) {
-	a.p.Audit(r.Context(), storage.AuditEvent{Type: typ, ActorID: c.userID, OrgID: c.orgID,
-		TargetID: userID, IP: remoteIP(r), Detail: detail})
 }
