@@ -78,18 +78,14 @@ func (d *AuthorizedDevice) fields() map[string]string {
 }
 
 func deviceFromFields(f map[string]string) *AuthorizedDevice {
-	msField := func(k string) time.Time {
-		v, _ := strconv.ParseInt(f[k], 10, 64)
-		return fromMS(v)
-	}
 	trusted, _ := strconv.ParseBool(f["trusted"])
 	return &AuthorizedDevice{
 		ID: f["id"], UserID: f["user_id"], ClientID: f["client_id"], Status: f["status"],
 		Trusted: trusted, Hostname: f["hostname"], OS: f["os"],
 		ClientName: f["client_name"], ClientVersion: f["client_version"],
 		UserAgent: f["user_agent"], IPAddress: f["ip_address"],
-		CreatedAt: msField("created_at"), LastSeenAt: msField("last_seen_at"),
-		ExpiresAt: msField("expires_at"), OrgID: f["org_id"], TenantID: f["tenant_id"],
+		CreatedAt: parseMS(f["created_at"]), LastSeenAt: parseMS(f["last_seen_at"]),
+		ExpiresAt: parseMS(f["expires_at"]), OrgID: f["org_id"], TenantID: f["tenant_id"],
 		Resource: f["resource"],
 	}
 }
@@ -112,14 +108,13 @@ func (s *Store) Device(ctx context.Context, id string) (*AuthorizedDevice, error
 // revoking the grant.
 func (s *Store) deviceUsable(id string, vals []any) error {
 	status, _ := vals[0].(string)
-	expStr, _ := vals[1].(string)
-	exp, _ := strconv.ParseInt(expStr, 10, 64)
+	exp, _ := vals[1].(string)
 	switch {
 	case status == "":
 		return fmt.Errorf("storage: device %s was deleted: %w", id, fosite.ErrNotFound)
 	case status != DeviceActive:
 		return fmt.Errorf("storage: device %s is %s: %w", id, status, fosite.ErrNotFound)
-	case !s.now().Before(fromMS(exp)):
+	case !s.now().Before(parseMS(exp)):
 		return fmt.Errorf("storage: device %s expired: %w", id, fosite.ErrNotFound)
 	}
 	return nil

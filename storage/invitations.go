@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/ory/fosite"
@@ -117,13 +116,9 @@ func (s *Store) Invitation(ctx context.Context, id string) (*Invitation, error) 
 	if len(f) == 0 {
 		return nil, fosite.ErrNotFound
 	}
-	t := func(k string) time.Time {
-		v, _ := strconv.ParseInt(f[k], 10, 64)
-		return fromMS(v)
-	}
 	return &Invitation{ID: f["id"], OrgID: f["org_id"], Email: f["email"], Role: rbac.Role(f["role"]),
-		InvitedBy: f["invited_by"], Status: f["status"], CreatedAt: t("created_at"),
-		ExpiresAt: t("expires_at"), AcceptedAt: t("accepted_at")}, nil
+		InvitedBy: f["invited_by"], Status: f["status"], CreatedAt: parseMS(f["created_at"]),
+		ExpiresAt: parseMS(f["expires_at"]), AcceptedAt: parseMS(f["accepted_at"])}, nil
 }
 
 // InvitationByToken loads the invitation of a link, failing with fosite.ErrNotFound,

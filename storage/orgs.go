@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/ory/fosite"
@@ -66,8 +65,7 @@ func (s *Store) Organization(ctx context.Context, id string) (*Organization, err
 	if len(f) == 0 {
 		return nil, fosite.ErrNotFound
 	}
-	created, _ := strconv.ParseInt(f["created_at"], 10, 64)
-	return &Organization{ID: f["id"], Name: f["name"], CreatedAt: fromMS(created)}, nil
+	return &Organization{ID: f["id"], Name: f["name"], CreatedAt: parseMS(f["created_at"])}, nil
 }
 
 // UserOrganizations lists the organizations userID belongs to, with the role in each,

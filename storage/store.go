@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/ory/fosite"
@@ -99,6 +100,12 @@ func fromMS(v int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(v).UTC()
+}
+
+// parseMS reads a hash field written with ms; a missing or malformed one is the zero time.
+func parseMS(field string) time.Time {
+	v, _ := strconv.ParseInt(field, 10, 64)
+	return fromMS(v)
 }
 
 // Redis returns the underlying client, for rate limiting that shares the same server.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -97,9 +96,8 @@ func (s *Store) Tenant(ctx context.Context, id string) (*Tenant, error) {
 	if len(f) == 0 {
 		return nil, fosite.ErrNotFound
 	}
-	created, _ := strconv.ParseInt(f["created_at"], 10, 64)
 	return &Tenant{ID: f["id"], OrgID: f["org_id"], Name: f["name"], URL: f["url"],
-		ClientID: f["client_id"], CreatedAt: fromMS(created)}, nil
+		ClientID: f["client_id"], CreatedAt: parseMS(f["created_at"])}, nil
 }
 
 // TenantByURL finds the tenant whose resource URL is u; unknown is fosite.ErrNotFound.

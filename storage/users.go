@@ -76,11 +76,9 @@ func (s *Store) User(ctx context.Context, id string) (*User, error) {
 	if len(f) == 0 {
 		return nil, fosite.ErrNotFound
 	}
-	var created int64
-	fmt.Sscan(f["created_at"], &created)
 	return &User{
 		ID: f["id"], Email: f["email"], Name: f["name"],
-		PasswordHash: f["password_hash"], CreatedAt: fromMS(created),
+		PasswordHash: f["password_hash"], CreatedAt: parseMS(f["created_at"]),
 	}, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/ory/fosite"
@@ -44,9 +43,7 @@ func (s *Store) WebSession(ctx context.Context, token string) (*WebSession, erro
 	if len(f) == 0 {
 		return nil, fosite.ErrNotFound
 	}
-	authTime, _ := strconv.ParseInt(f["auth_time"], 10, 64)
-	exp, _ := strconv.ParseInt(f["expires_at"], 10, 64)
-	ws := &WebSession{UserID: f["user_id"], AuthTime: fromMS(authTime), ExpiresAt: fromMS(exp)}
+	ws := &WebSession{UserID: f["user_id"], AuthTime: parseMS(f["auth_time"]), ExpiresAt: parseMS(f["expires_at"])}
 	if !s.now().Before(ws.ExpiresAt) {
 		return nil, fosite.ErrNotFound
 	}
