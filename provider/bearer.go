@@ -30,7 +30,9 @@ func (p *Provider) AuthenticateBearer(ctx context.Context, r *http.Request) (*Se
 	}
 	_, req, err := p.oauth.IntrospectToken(ctx, token, fosite.AccessToken, new(Session))
 	if err != nil {
-		if p.redisDown(ctx, err) {
+		// An invalid token is refused without asking Redis whether it is up; only a
+		// server error, or a cause that is an outage, makes it unavailable.
+		if _, down := p.unavailable(ctx, err); down {
 			return nil, ErrUnavailable
 		}
 		return nil, ErrInvalidToken

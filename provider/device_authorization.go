@@ -36,7 +36,7 @@ func (p *Provider) DeviceAuthorization(w http.ResponseWriter, r *http.Request) {
 
 	form, err := parseForm(w, r)
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 
@@ -44,22 +44,22 @@ func (p *Provider) DeviceAuthorization(w http.ResponseWriter, r *http.Request) {
 	// a public client sends its client_id alone.
 	client, err := p.authenticateClient(ctx, r, form)
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 	if !client.GetGrantTypes().Has(GrantTypeDeviceCode) {
-		p.writeError(ctx, w, r, fosite.ErrUnauthorizedClient.WithHint("This client may not use the device authorization grant."), true)
+		p.writeError(ctx, w, r, fosite.ErrUnauthorizedClient.WithHint("This client may not use the device authorization grant."))
 		return
 	}
 
 	scopes, err := p.checkScopes(ctx, client, form.Get("scope"))
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 	resources, err := p.checkResources(r, form["resource"])
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 
@@ -86,7 +86,7 @@ func (p *Provider) DeviceAuthorization(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		p.writeError(ctx, w, r, fosite.ErrServerError.WithWrap(err), true)
+		p.writeError(ctx, w, r, fosite.ErrServerError.WithWrap(err))
 		return
 	}
 

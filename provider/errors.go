@@ -67,7 +67,8 @@ type oauthError struct {
 }
 
 // toRFC converts any error to the OAuth error a client sees. A server error whose cause
-// is an unreachable Redis becomes 503 temporarily_unavailable, so clients retry.
+// is an unreachable Redis becomes 503 temporarily_unavailable, so clients retry. It
+// pings Redis only for a server error whose cause does not already say so.
 func (p *Provider) toRFC(ctx context.Context, err error) *fosite.RFC6749Error {
 	rfc := fosite.ErrorToRFC6749Error(err)
 	if rfc.ErrorField == errTemporarilyUnavailable.ErrorField {
@@ -78,33 +79,35 @@ func (p *Provider) toRFC(ctx context.Context, err error) *fosite.RFC6749Error {
 	if storage.IsUnavailable(err) {
 		return errTemporarilyUnavailable.WithWrap(err)
 	}
-	if rfc.ErrorField == fosite.ErrServerError.ErrorField && p.redisDown(ctx, err) {
+	if rfc.ErrorField == fosite.ErrServerError.ErrorField && p.pingFails(ctx) {
 		return errTemporarilyUnavailable.WithWrap(err)
 	}
 	return rfc
 }
 
-// redisDown tells whether err came from, or happened while, Redis was unreachable.
-func (p *Provider) redisDown(ctx context.Context, err error) bool {
-	if storage.IsUnavailable(err) {
-		return true
-	}
+// unavailable tells whether err, converted by toRFC, is temporarily_unavailable.
+func (p *Provider) unavailable(ctx context.Context, err error) (*fosite.RFC6749Error, bool) {
+	rfc := p.toRFC(ctx, err)
+	return rfc, rfc.ErrorField == errTemporarilyUnavailable.ErrorField
+}
+
+// pingFails tells whether Redis is unreachable now, within half a second.
+func (p *Provider) pingFails(ctx context.Context) bool {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 500*time.Millisecond)
 	defer cancel()
 	return p.store.Ping(ctx) != nil
 }
 
-// writeError answers with an OAuth error as JSON. At the token endpoint every error is
-// 400 except invalid_client (401) and temporarily_unavailable (503): RFC 6749 §5.2.
-func (p *Provider) writeError(ctx context.Context, w http.ResponseWriter, r *http.Request, err error, tokenEndpoint bool) {
-	rfc := p.toRFC(ctx, err)
-	status := rfc.CodeField
-	if tokenEndpoint {
-		status = tokenErrorStatus(rfc)
-	}
-	if status == 0 {
-		status = http.StatusBadRequest
-	}
+// writeError converts err with toRFC and answers with it, as writeRFC does.
+func (p *Provider) writeError(ctx context.Context, w http.ResponseWriter, r *http.Request, err error) {
+	p.writeRFC(ctx, w, r, p.toRFC(ctx, err))
+}
+
+// writeRFC answers with an OAuth error already converted by toRFC, as JSON. Every
+// endpoint here answers the way RFC 6749 §5.2 asks of the token endpoint: 400, except
+// invalid_client (401) and temporarily_unavailable (503).
+func (p *Provider) writeRFC(ctx context.Context, w http.ResponseWriter, r *http.Request, rfc *fosite.RFC6749Error) {
+	status := tokenErrorStatus(rfc)
 
 	level := p.logLevelFor(rfc)
 	p.log.Log(ctx, level, "oauth error",

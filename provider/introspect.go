@@ -37,21 +37,21 @@ func (p *Provider) Introspect(w http.ResponseWriter, r *http.Request) {
 
 	form, err := parseForm(w, r)
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 	caller, err := p.authenticateClient(ctx, r, form)
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 	if caller.IsPublic() {
-		p.writeError(ctx, w, r, fosite.ErrInvalidClient.WithHint("Public clients may not introspect tokens."), true)
+		p.writeError(ctx, w, r, fosite.ErrInvalidClient.WithHint("Public clients may not introspect tokens."))
 		return
 	}
 	token := form.Get("token")
 	if token == "" {
-		p.writeError(ctx, w, r, fosite.ErrInvalidRequest.WithHint("The token parameter is missing."), true)
+		p.writeError(ctx, w, r, fosite.ErrInvalidRequest.WithHint("The token parameter is missing."))
 		return
 	}
 
@@ -59,8 +59,8 @@ func (p *Provider) Introspect(w http.ResponseWriter, r *http.Request) {
 	sess := new(Session)
 	use, req, err := p.oauth.IntrospectToken(ctx, token, fosite.TokenUse(form.Get("token_type_hint")), sess)
 	if err != nil {
-		if rfc := p.toRFC(ctx, err); rfc.ErrorField == errTemporarilyUnavailable.ErrorField {
-			p.writeError(ctx, w, r, rfc, true)
+		if rfc, down := p.unavailable(ctx, err); down {
+			p.writeRFC(ctx, w, r, rfc)
 			return
 		}
 		writeJSON(w, http.StatusOK, introspectionResponse{Active: false})

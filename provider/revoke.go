@@ -16,18 +16,18 @@ func (p *Provider) Revoke(w http.ResponseWriter, r *http.Request) {
 
 	form, err := parseForm(w, r)
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 
 	if err := requireClientAuth(r, form); err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 
 	// RFC 7009 §2.1: token is required.
 	if form.Get("token") == "" {
-		p.writeError(ctx, w, r, fosite.ErrInvalidRequest.WithHint("The token parameter is missing."), true)
+		p.writeError(ctx, w, r, fosite.ErrInvalidRequest.WithHint("The token parameter is missing."))
 		return
 	}
 
@@ -41,7 +41,7 @@ func (p *Provider) Revoke(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if err := p.oauth.NewRevocationRequest(ctx, r); err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 

@@ -24,11 +24,11 @@ func (p *Provider) RevokedDevices(w http.ResponseWriter, r *http.Request) {
 
 	client, err := p.authenticateClient(ctx, r, url.Values{})
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 	if client.IsPublic() {
-		p.writeError(ctx, w, r, fosite.ErrInvalidClient.WithHint("Only confidential clients may read the revoked devices."), true)
+		p.writeError(ctx, w, r, fosite.ErrInvalidClient.WithHint("Only confidential clients may read the revoked devices."))
 		return
 	}
 
@@ -43,7 +43,7 @@ func (p *Provider) RevokedDevices(w http.ResponseWriter, r *http.Request) {
 		ids, err = p.store.RevokedDeviceIDs(ctx)
 	}
 	if err != nil {
-		p.writeError(ctx, w, r, fosite.ErrServerError.WithWrap(err), true)
+		p.writeError(ctx, w, r, fosite.ErrServerError.WithWrap(err))
 		return
 	}
 	writeJSON(w, http.StatusOK, revokedDevicesResponse{RevokedDeviceIDs: ids})

@@ -16,18 +16,18 @@ func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
 
 	form, err := parseForm(w, r)
 	if err != nil {
-		p.writeError(ctx, w, r, err, true)
+		p.writeError(ctx, w, r, err)
 		return
 	}
 
 	// RFC 6749 §5.2: fosite would call an unknown grant type invalid_request.
 	grant := form.Get("grant_type")
 	if grant == "" {
-		p.writeError(ctx, w, r, fosite.ErrInvalidRequest.WithHint("The grant_type parameter is missing."), true)
+		p.writeError(ctx, w, r, fosite.ErrInvalidRequest.WithHint("The grant_type parameter is missing."))
 		return
 	}
 	if !supportedGrantTypes[grant] {
-		p.writeError(ctx, w, r, errUnsupportedGrantType.WithHintf("The grant_type '%s' is not supported.", grant), true)
+		p.writeError(ctx, w, r, errUnsupportedGrantType.WithHintf("The grant_type '%s' is not supported.", grant))
 		return
 	}
 
@@ -53,5 +53,5 @@ func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
 func (p *Provider) tokenError(w http.ResponseWriter, r *http.Request, grant string, err error) {
 	rfc := p.toRFC(r.Context(), err)
 	p.metrics.tokenResponses.WithLabelValues(grant, rfc.ErrorField).Inc()
-	p.writeError(r.Context(), w, r, rfc, true)
+	p.writeRFC(r.Context(), w, r, rfc)
 }

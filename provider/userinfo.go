@@ -27,8 +27,8 @@ func (p *Provider) Userinfo(w http.ResponseWriter, r *http.Request) {
 	sess := new(Session)
 	_, req, err := p.oauth.IntrospectToken(ctx, token, fosite.AccessToken, sess)
 	if err != nil {
-		if rfc := p.toRFC(ctx, err); rfc.ErrorField == errTemporarilyUnavailable.ErrorField {
-			p.writeError(ctx, w, r, rfc, false)
+		if rfc, down := p.unavailable(ctx, err); down {
+			p.writeRFC(ctx, w, r, rfc)
 			return
 		}
 		p.bearerError(w, http.StatusUnauthorized, "invalid_token", "The access token is invalid, expired or revoked.")
