@@ -196,11 +196,13 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// addConfigDirFlag adds --config-dir, which overrides $GATEHOUSE_CONFIG_DIR, to cmd.
+// configDirUsage is the help of --config-dir, which overrides $GATEHOUSE_CONFIG_DIR.
+const configDirUsage = "directory holding credentials.json (default $GATEHOUSE_CONFIG_DIR, " +
+	"else $XDG_CONFIG_HOME/gatehouse)"
+
+// addConfigDirFlag adds --config-dir to cmd.
 func addConfigDirFlag(cmd *cobra.Command, dir *string) {
-	cmd.Flags().StringVar(dir, "config-dir", "",
-		"directory holding credentials.json (default $GATEHOUSE_CONFIG_DIR, "+
-			"else $XDG_CONFIG_HOME/gatehouse)")
+	cmd.Flags().StringVar(dir, "config-dir", "", configDirUsage)
 }
 
 // openCredentials returns the credentials store in dir, or in [client.DefaultDir] when dir

@@ -34,9 +34,7 @@ func addMgmtFlags(group *cobra.Command, f *mgmtFlags) {
 	pf := group.PersistentFlags()
 	pf.StringVar(&f.server, "server", "",
 		"Gatehouse connection to use (default: the only stored connection to Gatehouse itself)")
-	pf.StringVar(&f.configDir, "config-dir", "",
-		"directory holding credentials.json (default $GATEHOUSE_CONFIG_DIR, "+
-			"else $XDG_CONFIG_HOME/gatehouse)")
+	pf.StringVar(&f.configDir, "config-dir", "", configDirUsage)
 	pf.StringVarP(&f.output, "output", "o", "table", "output format: table or json")
 }
 
