@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+	"github.com/ory/fosite"
 
 	"github.com/gatehouse-auth/gatehouse/provider"
 	"github.com/gatehouse-auth/gatehouse/rbac"
@@ -68,6 +69,16 @@ func (a *API) inOrg(perm rbac.Permission, h handler) http.Handler {
 		}
 		return h(w, r, c)
 	})
+}
+
+// heldByOrg answers the lookup of something an organization holds, v with err: one
+// that is missing, or that another organization than the caller's holds, is a 404
+// naming what, so that ids cannot be probed across organizations.
+func heldByOrg[T any](c *caller, what string, v *T, err error, orgOf func(*T) string) (*T, error) {
+	if errors.Is(err, fosite.ErrNotFound) || (err == nil && orgOf(v) != c.orgID) {
+		return nil, notFound(what)
+	}
+	return v, err
 }
 
 // authenticate checks the bearer token (RFC 6750 §2.1). Its audience must be

@@ -1,13 +1,10 @@
 package api
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gorilla/mux"
-	"github.com/ory/fosite"
 
 	"github.com/gatehouse-auth/gatehouse/storage"
 )
@@ -49,12 +46,9 @@ func (a *API) listInvitations(w http.ResponseWriter, r *http.Request, c *caller)
 
 // orgInvitation loads the invitation the path names, which must belong to the path's
 // organization: another organization's looks like none at all.
-func (a *API) orgInvitation(ctx context.Context, r *http.Request, c *caller) (*storage.Invitation, error) {
-	inv, err := a.store.Invitation(ctx, mux.Vars(r)["id"])
-	if errors.Is(err, fosite.ErrNotFound) || (err == nil && inv.OrgID != c.orgID) {
-		return nil, notFound("Invitation")
-	}
-	return inv, err
+func (a *API) orgInvitation(r *http.Request, c *caller) (*storage.Invitation, error) {
+	inv, err := a.store.Invitation(r.Context(), mux.Vars(r)["id"])
+	return heldByOrg(c, "Invitation", inv, err, func(inv *storage.Invitation) string { return inv.OrgID })
 }
 
 // revokeInvitation serves DELETE /api/v1/orgs/{org}/invitations/{id}
@@ -62,7 +56,7 @@ func (a *API) orgInvitation(ctx context.Context, r *http.Request, c *caller) (*s
 func (a *API) revokeInvitation(w http.ResponseWriter, r *http.Request, c *caller) error {
 	ctx := r.Context()
 
-	inv, err := a.orgInvitation(ctx, r, c)
+	inv, err := a.orgInvitation(r, c)
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func (a *API) inviteMember(w http.ResponseWriter, r *http.Request, c *caller) er
 func (a *API) resendInvitation(w http.ResponseWriter, r *http.Request, c *caller) error {
 	ctx := r.Context()
 
-	inv, err := a.orgInvitation(ctx, r, c)
+	inv, err := a.orgInvitation(r, c)
 	if err != nil {
 		return err
 	}

@@ -1,14 +1,12 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
-	"github.com/ory/fosite"
 
 	"github.com/gatehouse-auth/gatehouse/storage"
 )
@@ -99,12 +97,9 @@ func (a *API) createTenant(w http.ResponseWriter, r *http.Request, c *caller) er
 
 // orgTenant loads the tenant the path names, which must belong to the path's
 // organization: another organization's looks like none at all.
-func (a *API) orgTenant(ctx context.Context, r *http.Request, c *caller) (*storage.Tenant, error) {
-	t, err := a.store.Tenant(ctx, mux.Vars(r)["tenant"])
-	if errors.Is(err, fosite.ErrNotFound) || (err == nil && t.OrgID != c.orgID) {
-		return nil, notFound("Tenant")
-	}
-	return t, err
+func (a *API) orgTenant(r *http.Request, c *caller) (*storage.Tenant, error) {
+	t, err := a.store.Tenant(r.Context(), mux.Vars(r)["tenant"])
+	return heldByOrg(c, "Tenant", t, err, func(t *storage.Tenant) string { return t.OrgID })
 }
 
 // renameTenant serves PATCH /api/v1/orgs/{org}/tenants/{tenant} (tenants:manage).
@@ -119,7 +114,7 @@ func (a *API) renameTenant(w http.ResponseWriter, r *http.Request, c *caller) er
 	if err != nil {
 		return err
 	}
-	t, err := a.orgTenant(ctx, r, c)
+	t, err := a.orgTenant(r, c)
 	if err != nil {
 		return err
 	}
@@ -143,7 +138,7 @@ func (a *API) renameTenant(w http.ResponseWriter, r *http.Request, c *caller) er
 func (a *API) deleteTenant(w http.ResponseWriter, r *http.Request, c *caller) error {
 	ctx := r.Context()
 
-	t, err := a.orgTenant(ctx, r, c)
+	t, err := a.orgTenant(r, c)
 	if err != nil {
 		return err
 	}
