@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/ory/fosite"
@@ -122,44 +123,40 @@ func (s *Store) userCodeKey(userCode string) string {
 // DeviceRequestByUserCode loads the request a person typed the code of. An unknown code
 // is ErrDeviceCodeNotFound; one past its lifetime is ErrDeviceCodeExpired.
 func (s *Store) DeviceRequestByUserCode(ctx context.Context, userCode string) (*DeviceRequest, error) {
-	dcKey, err := s.rdb.Get(ctx, s.userCodeKey(userCode)).Result()
-	if errors.Is(err, redis.Nil) {
-		return nil, ErrDeviceCodeNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("storage: look up user code: %w", err)
-	}
-	return s.loadDeviceRequest(ctx, dcKey)
+	_, r, err := s.requestByUserCode(ctx, userCode)
+	return r, err
 }
 
-func (s *Store) loadDeviceRequest(ctx context.Context, dcKey string) (*DeviceRequest, error) {
-	vals, err := s.rdb.HMGet(ctx, dcKey, "req", "status", "interval_ms", "approval").Result()
-	if err != nil {
-		return nil, fmt.Errorf("storage: load device request: %w", err)
+// requestByUserCode returns the device code key behind userCode and its request, with
+// the errors of DeviceRequestByUserCode (an expired request comes back with the error).
+func (s *Store) requestByUserCode(ctx context.Context, userCode string) (string, *DeviceRequest, error) {
+	dcKey, err := s.rdb.Get(ctx, s.userCodeKey(userCode)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil, ErrDeviceCodeNotFound
 	}
-	data, _ := vals[0].(string)
-	if data == "" {
-		return nil, ErrDeviceCodeNotFound
+	if err != nil {
+		return "", nil, fmt.Errorf("storage: look up user code: %w", err)
 	}
 
-	var r DeviceRequest
-	if err := json.Unmarshal([]byte(data), &r); err != nil {
-		return nil, fmt.Errorf("storage: decode device request: %w", err)
+	vals, err := s.rdb.HMGet(ctx, dcKey, "req", "status", "interval_ms", "approval").Result()
+	if err != nil {
+		return "", nil, fmt.Errorf("storage: load device request: %w", err)
+	}
+	if data, _ := vals[0].(string); data == "" {
+		return "", nil, ErrDeviceCodeNotFound
+	}
+	r, err := decodeDeviceRequest(vals[0], vals[3])
+	if err != nil {
+		return "", nil, err
 	}
 	status, _ := vals[1].(string)
 	r.Status = DeviceCodeStatus(status)
-	var interval int64
-	fmt.Sscan(fmt.Sprint(vals[2]), &interval)
-	r.Interval = time.Duration(interval) * time.Millisecond
-	if a, _ := vals[3].(string); a != "" {
-		r.Approval = new(Approval)
-		if err := json.Unmarshal([]byte(a), r.Approval); err != nil {
-			return nil, fmt.Errorf("storage: decode approval: %w", err)
-		}
-	}
+	interval, _ := vals[2].(string)
+	intervalMS, _ := strconv.ParseInt(interval, 10, 64)
+	r.Interval = time.Duration(intervalMS) * time.Millisecond
 
 	if !s.now().Before(r.ExpiresAt) {
-		return &r, ErrDeviceCodeExpired
+		return dcKey, r, ErrDeviceCodeExpired
 	}
-	return &r, nil
+	return dcKey, r, nil
 }

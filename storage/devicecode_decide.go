@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -39,7 +38,7 @@ return 1
 // device. It fails with ErrDeviceCodeNotFound, ErrDeviceCodeExpired or
 // ErrDeviceCodeDecided, changing nothing, when the request is not pending.
 func (s *Store) ApproveDeviceRequest(ctx context.Context, userCode string, a Approval) (*AuthorizedDevice, error) {
-	dcKey, req, err := s.pendingByUserCode(ctx, userCode)
+	dcKey, req, err := s.requestByUserCode(ctx, userCode)
 	if err != nil {
 		return nil, err
 	}
@@ -54,27 +53,12 @@ func (s *Store) ApproveDeviceRequest(ctx context.Context, userCode string, a App
 // DenyDeviceRequest denies the request behind userCode: the device's next poll gets
 // access_denied, for good.
 func (s *Store) DenyDeviceRequest(ctx context.Context, userCode, userID string) error {
-	dcKey, _, err := s.pendingByUserCode(ctx, userCode)
+	dcKey, _, err := s.requestByUserCode(ctx, userCode)
 	if err != nil {
 		return err
 	}
 	a := Approval{UserID: userID, ApprovedAt: s.now().UTC()}
 	return s.decide(ctx, dcKey, DeviceCodeDenied, a, nil)
-}
-
-func (s *Store) pendingByUserCode(ctx context.Context, userCode string) (string, *DeviceRequest, error) {
-	dcKey, err := s.rdb.Get(ctx, s.userCodeKey(userCode)).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", nil, ErrDeviceCodeNotFound
-	}
-	if err != nil {
-		return "", nil, fmt.Errorf("storage: look up user code: %w", err)
-	}
-	req, err := s.loadDeviceRequest(ctx, dcKey)
-	if err != nil {
-		return "", nil, err
-	}
-	return dcKey, req, nil
 }
 
 func (s *Store) decide(ctx context.Context, dcKey string, st DeviceCodeStatus, a Approval, dev *AuthorizedDevice) error {
