@@ -132,6 +132,26 @@ func TestStoreDamagedFile(t *testing.T) {
 	}
 }
 
+// TestStoreKeepsDamagedFile checks that updates refuse a corrupt file rather than
+// replace it, so that the connections in it can still be recovered by hand.
+func TestStoreKeepsDamagedFile(t *testing.T) {
+	s := &Store{Dir: t.TempDir()}
+	damaged := []byte(`{"version":1,"connections":{"https://a.example":{"refresh_token":"r"`)
+	if err := os.WriteFile(s.Path(), damaged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := s.Put(testEntry("https://b.example", "r")); err == nil {
+		t.Error("Put on a damaged file succeeded")
+	}
+	if err := s.Delete("https://a.example"); err == nil {
+		t.Error("Delete on a damaged file succeeded")
+	}
+	if got, err := os.ReadFile(s.Path()); err != nil || string(got) != string(damaged) {
+		t.Errorf("file after updates = %q, %v; want it unchanged", got, err)
+	}
+}
+
 // TestDefaultDir checks the precedence of the environment variables.
 func TestDefaultDir(t *testing.T) {
 	t.Setenv("GATEHOUSE_CONFIG_DIR", "/cfg/gh")
