@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/ory/fosite"
+
 	"github.com/gatehouse-auth/gatehouse/storage"
 )
 
@@ -26,4 +28,13 @@ func clientIPFromRequest(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return ip
+}
+
+// clientIP is clientIPFromRequest for the HTTP request fosite keeps in ctx, or "".
+func clientIP(ctx context.Context) string {
+	r, ok := ctx.Value(fosite.RequestContextKey).(*http.Request)
+	if !ok {
+		return ""
+	}
+	return clientIPFromRequest(r)
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -57,7 +56,7 @@ func (p *Provider) DeviceAuthorization(w http.ResponseWriter, r *http.Request) {
 		p.writeError(ctx, w, r, err)
 		return
 	}
-	resources, err := p.checkResources(r, form["resource"])
+	resources, err := p.checkResources(ctx, form["resource"])
 	if err != nil {
 		p.writeError(ctx, w, r, err)
 		return
@@ -132,20 +131,23 @@ func (p *Provider) checkScopes(ctx context.Context, client fosite.Client, raw st
 
 // checkResources applies RFC 8707 §2: each resource is an absolute URI without a
 // fragment, and must be a tenant Gatehouse knows; no resource means Gatehouse itself.
-func (p *Provider) checkResources(r *http.Request, raw []string) ([]string, error) {
+func (p *Provider) checkResources(ctx context.Context, raw []string) ([]string, error) {
 	if len(raw) > 1 {
 		return nil, errInvalidTarget.WithHint("Ask for one resource per device authorization.")
 	}
-	if len(raw) == 0 || strings.TrimRight(raw[0], "/") == p.cfg.Issuer {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	uri := strings.TrimRight(raw[0], "/")
+	if uri == p.cfg.Issuer {
 		return nil, nil
 	}
 
-	uri := strings.TrimRight(raw[0], "/")
 	u, err := url.Parse(uri)
 	if err != nil || !u.IsAbs() || u.Fragment != "" || u.Host == "" {
 		return nil, errInvalidTarget.WithHintf("The resource '%s' is not an absolute URI without a fragment.", raw[0])
 	}
-	res, err := p.cfg.Resources.ResolveResource(r.Context(), uri)
+	res, err := p.cfg.Resources.ResolveResource(ctx, uri)
 	if errors.Is(err, fosite.ErrNotFound) {
 		return nil, errInvalidTarget.WithHintf("The resource '%s' is not a registered tenant.", raw[0])
 	}
@@ -167,17 +169,13 @@ const (
 // deviceDetails keeps what the device says about itself, cleaned for display, and the
 // address the request came from. X-Forwarded-For is not trusted.
 func deviceDetails(r *http.Request, form url.Values) storage.DeviceDetails {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
 	return storage.DeviceDetails{
 		Hostname:      clean(form.Get(paramDeviceHostname)),
 		OS:            clean(form.Get(paramDeviceOS)),
 		ClientName:    clean(form.Get(paramDeviceClientName)),
 		ClientVersion: clean(form.Get(paramDeviceClientVersion)),
 		UserAgent:     clean(r.UserAgent()),
-		IPAddress:     ip,
+		IPAddress:     clientIPFromRequest(r),
 	}
 }
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -53,15 +52,6 @@ func (h *refreshPolicyHandler) HandleTokenEndpointRequest(ctx context.Context, r
 		return fosite.ErrServerError.WithWrap(err)
 	}
 	return nil
-}
-
-// clientIP is the remote address of the HTTP request fosite keeps in ctx.
-func clientIP(ctx context.Context) string {
-	r, ok := ctx.Value(fosite.RequestContextKey).(*http.Request)
-	if !ok {
-		return ""
-	}
-	return clientIPFromRequest(r)
 }
 
 // PopulateTokenEndpointResponse tells the client when the authorization ends.
