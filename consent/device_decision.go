@@ -31,13 +31,8 @@ func (h *Handler) deviceDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	who, err := h.currentUser(r.Context(), r)
-	if err != nil {
-		h.unavailable(w, r, "load web session failed", err)
-		return
-	}
+	who := h.signedInOrLogin(w, r, prefill(typed))
 	if who == nil {
-		h.showLogin(w, r, loginPage{ReturnTo: PathDevice, UserCode: prefill(typed)})
 		return
 	}
 

@@ -46,31 +46,18 @@ type confirmPage struct {
 // still has to continue, check the device and approve it.
 func (h *Handler) deviceForm(w http.ResponseWriter, r *http.Request) {
 	code := prefill(r.URL.Query().Get("user_code"))
-
-	who, err := h.currentUser(r.Context(), r)
-	if err != nil {
-		h.unavailable(w, r, "load web session failed", err)
-		return
-	}
+	who := h.signedInOrLogin(w, r, code)
 	if who == nil {
-		h.showLogin(w, r, loginPage{ReturnTo: PathDevice, UserCode: code})
 		return
 	}
-
 	h.showEntry(w, r, who.User, entryPage{Code: code})
 }
 
 // deviceSubmit serves POST /device: look the code up and show what it would approve.
 func (h *Handler) deviceSubmit(w http.ResponseWriter, r *http.Request) {
 	typed := r.PostForm.Get("user_code")
-
-	who, err := h.currentUser(r.Context(), r)
-	if err != nil {
-		h.unavailable(w, r, "load web session failed", err)
-		return
-	}
+	who := h.signedInOrLogin(w, r, prefill(typed))
 	if who == nil {
-		h.showLogin(w, r, loginPage{ReturnTo: PathDevice, UserCode: prefill(typed)})
 		return
 	}
 
@@ -79,6 +66,20 @@ func (h *Handler) deviceSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.showConfirm(w, r, who, req, code)
+}
+
+// signedInOrLogin returns who is signed in on r. Otherwise it writes the sign-in page,
+// which carries code on to the code entry page, or the 503 page, and returns nil.
+func (h *Handler) signedInOrLogin(w http.ResponseWriter, r *http.Request, code string) *signedIn {
+	who, err := h.currentUser(r.Context(), r)
+	if err != nil {
+		h.unavailable(w, r, "load web session failed", err)
+		return nil
+	}
+	if who == nil {
+		h.showLogin(w, r, loginPage{ReturnTo: PathDevice, UserCode: code})
+	}
+	return who
 }
 
 // lookup finds the pending request of a typed code. When there is none it writes the

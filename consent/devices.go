@@ -49,18 +49,12 @@ func showTime(t time.Time) shownTime {
 
 // devicesList serves GET /devices: the devices the signed-in person authorized.
 func (h *Handler) devicesList(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	who, err := h.currentUser(ctx, r)
-	if err != nil {
-		h.unavailable(w, r, "load web session failed", err)
-		return
-	}
+	who := h.signedInOrRedirect(w, r)
 	if who == nil {
-		http.Redirect(w, r, devicesSignIn, http.StatusSeeOther)
 		return
 	}
 
-	devs, err := h.store.UserDevices(ctx, who.User.ID)
+	devs, err := h.store.UserDevices(r.Context(), who.User.ID)
 	if err != nil {
 		h.unavailable(w, r, "list devices failed", err)
 		return
@@ -72,6 +66,20 @@ func (h *Handler) devicesList(w http.ResponseWriter, r *http.Request) {
 		p.Devices = append(p.Devices, newDeviceRow(d, now))
 	}
 	h.render(w, r, http.StatusOK, "devices", p)
+}
+
+// signedInOrRedirect returns who is signed in on r. Otherwise it writes the 303 to the
+// sign-in page, which comes back to the devices page, or the 503 page, and returns nil.
+func (h *Handler) signedInOrRedirect(w http.ResponseWriter, r *http.Request) *signedIn {
+	who, err := h.currentUser(r.Context(), r)
+	if err != nil {
+		h.unavailable(w, r, "load web session failed", err)
+		return nil
+	}
+	if who == nil {
+		http.Redirect(w, r, devicesSignIn, http.StatusSeeOther)
+	}
+	return who
 }
 
 // newDeviceRow is d as the table shows it. What the device said about itself is cleaned

@@ -97,13 +97,8 @@ func (h *Handler) deviceActions() map[string]deviceAction {
 func (h *Handler) manageDevice(act deviceAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		who, err := h.currentUser(ctx, r)
-		if err != nil {
-			h.unavailable(w, r, "load web session failed", err)
-			return
-		}
+		who := h.signedInOrRedirect(w, r)
 		if who == nil {
-			http.Redirect(w, r, devicesSignIn, http.StatusSeeOther)
 			return
 		}
 
@@ -118,7 +113,7 @@ func (h *Handler) manageDevice(act deviceAction) http.HandlerFunc {
 		}
 
 		// Act; the store refuses a state that changed since it was loaded.
-		err = act.do(ctx, dev.ID)
+		err := act.do(ctx, dev.ID)
 		switch {
 		case errors.Is(err, storage.ErrDeviceState):
 			h.flashRedirect(w, r, act.stateFlash)
