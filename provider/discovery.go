@@ -59,8 +59,6 @@ func (p *Provider) metadata() metadata {
 // Discovery serves /.well-known/openid-configuration and RFC 8414's
 // /.well-known/oauth-authorization-server.
 func (p *Provider) Discovery(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Header().Set("Content-Type", "application/json")
 	writeJSONCached(w, p.metadata())
 }
 
@@ -71,6 +69,5 @@ func (p *Provider) JWKS(w http.ResponseWriter, _ *http.Request) {
 		{Key: &p.keys.AccessTokenKey.PublicKey, KeyID: p.keys.AccessTokenKeyID, Algorithm: "ES256", Use: "sig"},
 		{Key: &p.keys.IDTokenKey.PublicKey, KeyID: p.keys.IDTokenKeyID, Algorithm: "RS256", Use: "sig"},
 	}}
-	w.Header().Set("Cache-Control", "public, max-age=300")
 	writeJSONCached(w, set)
 }

@@ -161,9 +161,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// writeJSONCached writes public, cacheable JSON (discovery, JWKS).
+// writeJSONCached writes public JSON that caches may keep for five minutes (discovery,
+// JWKS).
 func writeJSONCached(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.WriteHeader(http.StatusOK)
 	_ = json.NewEncoder(w).Encode(v)
 }

@@ -104,9 +104,6 @@ func (s *Session) GetUsername() string { return s.Email }
 // GetSubject implements fosite.Session.
 func (s *Session) GetSubject() string { return s.Subject }
 
-// SetSubject sets the subject.
-func (s *Session) SetSubject(sub string) { s.Subject = sub }
-
 // Clone implements fosite.Session.
 func (s *Session) Clone() fosite.Session {
 	if s == nil {
