@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/ory/fosite"
@@ -47,13 +49,14 @@ var (
 const retryAfter = "5"
 
 // problem is an error the API answers with: one of the errors above, plus the
-// permission a 403 lacks, the request field a 400 is about, or the RFC 6750 §3
-// challenge of a 401.
+// permission a 403 lacks, the request field a 400 is about, the RFC 6750 §3
+// challenge of a 401, or how long a 429 must wait.
 type problem struct {
 	rfc        *fosite.RFC6749Error
 	permission rbac.Permission
 	field      string
 	challenge  string
+	retryAfter time.Duration
 }
 
 // Error implements error.
@@ -181,7 +184,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, c *caller, err 
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", retryAfter)
 	case http.StatusTooManyRequests:
-		w.Header().Set("Retry-After", "3600")
+		// RFC 9110 §10.2.3: whole seconds, rounded up so that a retry is not early.
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(p.retryAfter.Seconds()))))
 	}
 	writeJSON(w, status, errorBody{Error: p.rfc.ErrorField, Description: p.rfc.GetDescription(),
 		Permission: string(p.permission), Field: p.field})

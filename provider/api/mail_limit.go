@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
+	"time"
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/ory/fosite"
@@ -20,16 +22,23 @@ var errTooManyMails = &fosite.RFC6749Error{ErrorField: "too_many_requests",
 // this hour; spendMail spends one once the email went out, so a refused request costs
 // nothing.
 func (a *API) allowMail(ctx context.Context, c *caller) error {
-	res, err := a.limiter.AllowN(ctx, mailKey(c), redis_rate.PerHour(mailPerHour), 0)
+	limit := redis_rate.PerHour(mailPerHour)
+	res, err := a.limiter.AllowN(ctx, mailKey(c), limit, 0)
 	if err != nil {
 		return err
 	}
-	if res.Remaining == 0 {
-		return &problem{rfc: errTooManyMails.WithDescription(fmt.Sprintf(
-			"You have sent %d invitation emails in the last hour; try again in %d minutes.",
-			mailPerHour, int(res.RetryAfter.Minutes())+1))}
+	if res.Remaining > 0 {
+		return nil
 	}
-	return nil
+
+	// A check that spends nothing gets no RetryAfter from the limiter, only ResetAfter,
+	// when the whole allowance is back. One email comes back every hour/mailPerHour,
+	// so the first is back that long after ResetAfter less the hour.
+	wait := res.ResetAfter - limit.Period + limit.Period/time.Duration(limit.Rate)
+	wait = max(wait, time.Second)
+	return &problem{retryAfter: wait, rfc: errTooManyMails.WithDescription(fmt.Sprintf(
+		"You have sent %d invitation emails in the last hour; try again in %d minutes.",
+		mailPerHour, int(math.Ceil(wait.Minutes()))))}
 }
 
 // spendMail takes one email from the caller's allowance; a failure to count is logged.
