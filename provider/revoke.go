@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/ory/fosite"
@@ -45,10 +46,16 @@ func (p *Provider) Revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// The tokens are revoked already, so the client gets its 200 either way; a device
+	// left behind by a failed delete is worth an operator's look.
 	if deviceID != "" {
-		if err := p.store.DeleteDevice(ctx, deviceID); err == nil {
+		err := p.store.DeleteDevice(ctx, deviceID)
+		switch {
+		case err == nil:
 			p.audit(ctx, storage.AuditEvent{Type: storage.AuditDeviceDeleted, ActorID: ownerID,
 				DeviceID: deviceID, IP: clientIPFromRequest(r), Detail: "token revoked by the client (logout)"})
+		case !errors.Is(err, fosite.ErrNotFound):
+			p.log.ErrorContext(ctx, "device not deleted after revocation", "device_id", deviceID, "error", err)
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
