@@ -29,12 +29,12 @@ func (s *Store) Billing(ctx context.Context, orgID string) (*Billing, error) {
 
 // SetBilling replaces an organization's billing record.
 func (s *Store) SetBilling(ctx context.Context, orgID string, b Billing) error {
-	n, err := s.rdb.Exists(ctx, keyOrg+orgID).Result()
+	ok, err := s.hsetIfExists(ctx, keyOrg+orgID, keyBilling+orgID, "plan", b.Plan, "billing_email", b.BillingEmail)
 	if err != nil {
 		return fmt.Errorf("storage: set billing: %w", err)
 	}
-	if n == 0 {
+	if !ok {
 		return fosite.ErrNotFound
 	}
-	return s.rdb.HSet(ctx, keyBilling+orgID, "plan", b.Plan, "billing_email", b.BillingEmail).Err()
+	return nil
 }

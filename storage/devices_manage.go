@@ -177,18 +177,12 @@ func (s *Store) DeleteDevice(ctx context.Context, id string) error {
 	return nil
 }
 
-var touchDeviceScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'last_seen_at', ARGV[1], 'ip_address', ARGV[2])
-return 1
-`)
-
 // TouchDevice records that a device was just used from ip. It is called on refresh,
 // not per request: tenants verifying JWTs offline write nothing. A deleted device is
 // left deleted.
 func (s *Store) TouchDevice(ctx context.Context, id, ip string) error {
-	err := touchDeviceScript.Run(ctx, s.rdb, []string{keyDevice + id}, ms(s.now()), ip).Err()
-	if err != nil {
+	key := keyDevice + id
+	if _, err := s.hsetIfExists(ctx, key, key, "last_seen_at", ms(s.now()), "ip_address", ip); err != nil {
 		return fmt.Errorf("storage: touch device: %w", err)
 	}
 	return nil

@@ -116,3 +116,18 @@ func (s *Store) Redis() redis.UniversalClient { return s.rdb }
 func (s *Store) DerivedKey(purpose string) []byte {
 	return deriveKey(s.macKey, "derived "+purpose)
 }
+
+// hsetIfExistsScript sets fields of KEYS[2] only while KEYS[1] exists, so that a write
+// racing a delete cannot bring back a key (without its TTL or its other fields).
+var hsetIfExistsScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], unpack(ARGV))
+return 1
+`)
+
+// hsetIfExists sets fieldValues (field, value, ...) on key if guard exists, and reports
+// whether it did.
+func (s *Store) hsetIfExists(ctx context.Context, guard, key string, fieldValues ...any) (bool, error) {
+	n, err := hsetIfExistsScript.Run(ctx, s.rdb, []string{guard, key}, fieldValues...).Int()
+	return n == 1, err
+}

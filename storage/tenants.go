@@ -132,14 +132,15 @@ func (s *Store) Tenants(ctx context.Context, orgID string) ([]*Tenant, error) {
 
 // RenameTenant changes a tenant's display name.
 func (s *Store) RenameTenant(ctx context.Context, id, name string) error {
-	n, err := s.rdb.Exists(ctx, keyTenant+id).Result()
+	key := keyTenant + id
+	ok, err := s.hsetIfExists(ctx, key, key, "name", name)
 	if err != nil {
 		return fmt.Errorf("storage: rename tenant: %w", err)
 	}
-	if n == 0 {
+	if !ok {
 		return fosite.ErrNotFound
 	}
-	return s.rdb.HSet(ctx, keyTenant+id, "name", name).Err()
+	return nil
 }
 
 var deleteTenantScript = redis.NewScript(`
