@@ -28,39 +28,18 @@ const (
 // signInAndAccept signs the invited account in with the password of the form, then
 // accepts. The email is the invitation's, never the form's.
 func (h *Handler) signInAndAccept(w http.ResponseWriter, r *http.Request, v *invitation) {
-	ctx := r.Context()
 	password := r.PostForm.Get("password")
 	if password == "" {
 		h.showInvitation(w, r, v, invitationPage{Error: msgEnterPassword})
 		return
 	}
 
-	// The sign-in page's limits on the same buckets: this form is no way around them.
-	buckets := signInBuckets(clientIP(r), v.inv.Email)
-	wait, err := h.blocked(ctx, buckets)
-	if err != nil {
-		h.unavailable(w, r, "read sign-in rate limit failed", err)
-		return
-	}
-	if wait > 0 {
-		h.log.InfoContext(ctx, "sign-in rate limited", "ip_address", clientIP(r))
-		h.tooMany(w, r, msgTooManySignIns, wait)
-		return
-	}
-
-	// Check the password; count a failure.
-	user, err := h.store.Authenticate(ctx, v.inv.Email, password)
-	if errors.Is(err, storage.ErrWrongPassword) {
-		h.log.InfoContext(ctx, "sign-in failed", "ip_address", clientIP(r))
-		if wait, err := h.failed(ctx, buckets); err != nil || wait > 0 {
-			h.limitedOrUnavailable(w, r, msgTooManySignIns, wait, err)
-			return
+	// The sign-in page's check, on the same limits: this form is no way around them.
+	user, again := h.checkPassword(w, r, v.inv.Email, password)
+	if user == nil {
+		if again {
+			h.showInvitation(w, r, v, invitationPage{Error: msgWrongPasswordFor})
 		}
-		h.showInvitation(w, r, v, invitationPage{Error: msgWrongPasswordFor})
-		return
-	}
-	if err != nil {
-		h.unavailable(w, r, "authenticate failed", err)
 		return
 	}
 

@@ -57,7 +57,6 @@ func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request, p loginPage)
 
 // loginSubmit serves POST /login: check the password, start a session, go back.
 func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	form := loginPage{
 		Email:    strings.TrimSpace(r.PostForm.Get("email")),
 		ReturnTo: safeReturnTo(r.PostForm.Get("return_to")),
@@ -70,34 +69,12 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// Refuse before the password is checked once this network has failed too often
-	// for this email, or too often at all.
-	buckets := signInBuckets(clientIP(r), form.Email)
-	wait, err := h.blocked(ctx, buckets)
-	if err != nil {
-		h.unavailable(w, r, "read sign-in rate limit failed", err)
-		return
-	}
-	if wait > 0 {
-		h.log.InfoContext(ctx, "sign-in rate limited", "ip_address", clientIP(r))
-		h.tooMany(w, r, msgTooManySignIns, wait)
-		return
-	}
-
-	// Check the password; count a failure.
-	user, err := h.store.Authenticate(ctx, form.Email, password)
-	if errors.Is(err, storage.ErrWrongPassword) {
-		h.log.InfoContext(ctx, "sign-in failed", "ip_address", clientIP(r))
-		if wait, err := h.failed(ctx, buckets); err != nil || wait > 0 {
-			h.limitedOrUnavailable(w, r, msgTooManySignIns, wait, err)
-			return
+	user, again := h.checkPassword(w, r, form.Email, password)
+	if user == nil {
+		if again {
+			form.Error = msgWrongPassword
+			h.showLogin(w, r, form)
 		}
-		form.Error = msgWrongPassword
-		h.showLogin(w, r, form)
-		return
-	}
-	if err != nil {
-		h.unavailable(w, r, "authenticate failed", err)
 		return
 	}
 
@@ -113,6 +90,45 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, form.ReturnTo, http.StatusSeeOther)
+}
+
+// checkPassword checks the password of email under the sign-in limits and returns its
+// user. A wrong one is counted: then it returns again when the form may be shown again,
+// else it has written the 429 page. A spent limit is the 429 page before any check, and
+// a storage failure the 503 page.
+func (h *Handler) checkPassword(w http.ResponseWriter, r *http.Request, email, password string) (
+	user *storage.User, again bool) {
+	ctx := r.Context()
+
+	// Refuse before the password is checked once this network has failed too often
+	// for this email, or too often at all.
+	buckets := signInBuckets(clientIP(r), email)
+	wait, err := h.blocked(ctx, buckets)
+	if err != nil {
+		h.unavailable(w, r, "read sign-in rate limit failed", err)
+		return nil, false
+	}
+	if wait > 0 {
+		h.log.InfoContext(ctx, "sign-in rate limited", "ip_address", clientIP(r))
+		h.tooMany(w, r, msgTooManySignIns, wait)
+		return nil, false
+	}
+
+	// Check the password; count a failure.
+	user, err = h.store.Authenticate(ctx, email, password)
+	if errors.Is(err, storage.ErrWrongPassword) {
+		h.log.InfoContext(ctx, "sign-in failed", "ip_address", clientIP(r))
+		if wait, err := h.failed(ctx, buckets); err != nil || wait > 0 {
+			h.limitedOrUnavailable(w, r, msgTooManySignIns, wait, err)
+			return nil, false
+		}
+		return nil, true
+	}
+	if err != nil {
+		h.unavailable(w, r, "authenticate failed", err)
+		return nil, false
+	}
+	return user, false
 }
 
 // logout serves POST /logout.
