@@ -105,21 +105,16 @@ func (a *API) ownDevice(ctx context.Context, c *caller, prefix string) (*storage
 	if err != nil {
 		return nil, err
 	}
-	d, err := resolveDevice(devs, prefix)
-	if err != nil {
-		return nil, err
-	}
-	if d.UserID != c.userID {
-		return nil, notFound("Device")
-	}
-	return d, nil
+	return resolveDevice(devs, prefix, func(d *storage.AuthorizedDevice) bool { return d.UserID == c.userID })
 }
 
 // resolveDevice picks the device prefix names among devs: its full id or a prefix
-// that fits it alone. A prefix that fits several is storage.ErrAmbiguousPrefix, a 409.
-func resolveDevice(devs []*storage.AuthorizedDevice, prefix string) (*storage.AuthorizedDevice, error) {
+// that fits it alone. A prefix that fits several is storage.ErrAmbiguousPrefix, a 409;
+// a device that turns out not to be the caller's (belongs) is not found.
+func resolveDevice(devs []*storage.AuthorizedDevice, prefix string,
+	belongs func(*storage.AuthorizedDevice) bool) (*storage.AuthorizedDevice, error) {
 	d, err := storage.ResolveDevicePrefix(devs, prefix)
-	if errors.Is(err, fosite.ErrNotFound) {
+	if errors.Is(err, fosite.ErrNotFound) || (err == nil && !belongs(d)) {
 		return nil, notFound("Device")
 	}
 	return d, err

@@ -26,12 +26,5 @@ func (a *API) orgDevice(ctx context.Context, c *caller, prefix string) (*storage
 	if err != nil {
 		return nil, err
 	}
-	d, err := resolveDevice(devs, prefix)
-	if err != nil {
-		return nil, err
-	}
-	if d.OrgID != c.orgID {
-		return nil, notFound("Device")
-	}
-	return d, nil
+	return resolveDevice(devs, prefix, func(d *storage.AuthorizedDevice) bool { return d.OrgID == c.orgID })
 }
