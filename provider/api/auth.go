@@ -95,7 +95,7 @@ func (a *API) authenticate(r *http.Request) (*caller, error) {
 			"This API needs a Gatehouse access token: Authorization: Bearer TOKEN.")}
 	case errors.Is(err, provider.ErrWrongAudience):
 		return nil, invalidToken(descTenantToken)
-	case errors.Is(err, provider.ErrUnavailable), a.redisDown(r.Context(), err):
+	case errors.Is(err, provider.ErrUnavailable):
 		// fosite reports a failed session lookup as an invalid token, whatever the
 		// cause, so a token refused while Redis is unreachable is an outage, not a 401.
 		return nil, &problem{rfc: errUnavailable.WithWrap(err)}
