@@ -41,55 +41,49 @@ const maxDeviceIDLen = 64
 
 // deviceAction is one of the buttons of the devices page.
 type deviceAction struct {
-	// name is the verb for the log ("lock"); auditType the event it records.
-	name, auditType string
-	// refuse returns the flash key of a refusal when dev, in its effective status,
-	// does not allow the action, else "".
-	refuse func(status string) string
-	// do changes the store; storage.ErrDeviceState is a refusal with stateFlash.
-	do         func(ctx context.Context, id string) error
-	stateFlash string
-	// done is the flash key of success, and the past tense for the log ("locked").
-	done string
+	// name is the verb for the log ("lock"); done the past tense for the log and the
+	// flash key of success ("locked"); auditType the event it records.
+	name, done, auditType string
+	// from is the effective status the action needs, "" for any. A device in another
+	// status is refused with the flash key that refusedIn names for it, else with
+	// refused, which is also the refusal when the store finds the state changed
+	// (storage.ErrDeviceState).
+	from      string
+	refusedIn map[string]string
+	refused   string
+	// do changes the store.
+	do func(s *storage.Store, ctx context.Context, id string) error
 }
 
-// deviceActions are the buttons, by path.
-func (h *Handler) deviceActions() map[string]deviceAction {
-	return map[string]deviceAction{
-		PathDevicesLock: {
-			name: "lock", auditType: storage.AuditDeviceLocked,
-			refuse: func(status string) string {
-				switch status {
-				case storage.DeviceActive:
-					return ""
-				case storage.DeviceLocked:
-					return "is_locked"
-				}
-				return "not_active"
-			},
-			do: h.store.LockDevice, stateFlash: "not_active", done: "locked",
-		},
-		PathDevicesUnlock: {
-			// UnlockDevice would restore a locked device whose time is up; it stays
-			// expired here.
-			name: "unlock", auditType: storage.AuditDeviceUnlocked,
-			refuse: func(status string) string {
-				switch status {
-				case storage.DeviceLocked:
-					return ""
-				case storage.DeviceExpired:
-					return "expired"
-				}
-				return "not_locked"
-			},
-			do: h.store.UnlockDevice, stateFlash: "not_locked", done: "unlocked",
-		},
-		PathDevicesDelete: {
-			name: "delete", auditType: storage.AuditDeviceDeleted,
-			refuse: func(string) string { return "" },
-			do:     h.store.DeleteDevice, done: "deleted",
-		},
+// The buttons of the devices page.
+var (
+	lockAction = deviceAction{
+		name: "lock", done: "locked", auditType: storage.AuditDeviceLocked,
+		from: storage.DeviceActive, refusedIn: map[string]string{storage.DeviceLocked: "is_locked"},
+		refused: "not_active", do: (*storage.Store).LockDevice,
 	}
+	// UnlockDevice would restore a locked device whose time is up; it stays expired here.
+	unlockAction = deviceAction{
+		name: "unlock", done: "unlocked", auditType: storage.AuditDeviceUnlocked,
+		from: storage.DeviceLocked, refusedIn: map[string]string{storage.DeviceExpired: "expired"},
+		refused: "not_locked", do: (*storage.Store).UnlockDevice,
+	}
+	deleteAction = deviceAction{
+		name: "delete", done: "deleted", auditType: storage.AuditDeviceDeleted,
+		do: (*storage.Store).DeleteDevice,
+	}
+)
+
+// refusal is the flash key of the refusal of act on a device in the effective status,
+// "" when act allows it.
+func (act deviceAction) refusal(status string) string {
+	if act.from == "" || status == act.from {
+		return ""
+	}
+	if key, ok := act.refusedIn[status]; ok {
+		return key
+	}
+	return act.refused
 }
 
 // manageDevice serves the POST of a devices page button: device_id in the body, the
@@ -107,16 +101,16 @@ func (h *Handler) manageDevice(act deviceAction) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		if key := act.refuse(dev.EffectiveStatus(h.cfg.Now())); key != "" {
+		if key := act.refusal(dev.EffectiveStatus(h.cfg.Now())); key != "" {
 			h.flashRedirect(w, r, key)
 			return
 		}
 
 		// Act; the store refuses a state that changed since it was loaded.
-		err := act.do(ctx, dev.ID)
+		err := act.do(h.store, ctx, dev.ID)
 		switch {
 		case errors.Is(err, storage.ErrDeviceState):
-			h.flashRedirect(w, r, act.stateFlash)
+			h.flashRedirect(w, r, act.refused)
 			return
 		case errors.Is(err, storage.ErrLockedByAdmin):
 			h.flashRedirect(w, r, "locked_by_admin")

@@ -32,7 +32,6 @@ type route map[string]http.Handler
 // behind the CSRF check.
 func (h *Handler) routeTable() map[string]route {
 	p := h.protect
-	act := h.deviceActions()
 	return map[string]route{
 		PathDevice: {
 			http.MethodGet:  p(h.deviceForm),
@@ -56,13 +55,13 @@ func (h *Handler) routeTable() map[string]route {
 			http.MethodGet: p(h.devicesList),
 		},
 		PathDevicesLock: {
-			http.MethodPost: p(h.manageDevice(act[PathDevicesLock])),
+			http.MethodPost: p(h.manageDevice(lockAction)),
 		},
 		PathDevicesUnlock: {
-			http.MethodPost: p(h.manageDevice(act[PathDevicesUnlock])),
+			http.MethodPost: p(h.manageDevice(unlockAction)),
 		},
 		PathDevicesDelete: {
-			http.MethodPost: p(h.manageDevice(act[PathDevicesDelete])),
+			http.MethodPost: p(h.manageDevice(deleteAction)),
 		},
 	}
 }
