@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -41,6 +42,11 @@ func (p *Provider) RevokedDevices(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		ids, err = p.store.RevokedDeviceIDs(ctx)
+	}
+	if errors.Is(err, fosite.ErrNotFound) {
+		// The client outlived its tenant: it no longer stands for anything.
+		p.writeError(ctx, w, r, fosite.ErrInvalidClient.WithHint("This client's tenant no longer exists."))
+		return
 	}
 	if err != nil {
 		p.writeError(ctx, w, r, fosite.ErrServerError.WithWrap(err))

@@ -56,5 +56,9 @@ func (s *Store) DeleteOrganization(ctx context.Context, id string) error {
 			return err
 		}
 	}
+	// Its tenants and their clients are gone, so nobody reads its revoked list again.
+	if err := s.rdb.Del(ctx, keyRevokedDevice+":"+id).Err(); err != nil {
+		return fmt.Errorf("storage: delete organization revoked list: %w", err)
+	}
 	return nil
 }
