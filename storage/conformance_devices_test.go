@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strconv"
@@ -165,6 +166,25 @@ var deviceCases = []conformanceCase{
 		assertTTL("after a 30 day device", 30*24*time.Hour)
 		approve(false)
 		assertTTL("after another 24 hour device", 30*24*time.Hour)
+	}},
+
+	// Unlocking restores a device until its original expiry, never past it.
+	{"a locked device whose time is up cannot be unlocked", func(t *testing.T, e *env) {
+		dev := e.approvedDevice(t)
+		if err := e.store.LockDevice(e.ctx, dev.ID); err != nil {
+			t.Fatalf("LockDevice: %v", err)
+		}
+		e.clock.Add(dev.ExpiresAt.Sub(e.clock.Now()) + time.Second)
+		for name, unlock := range map[string]func(context.Context, string) error{
+			"UnlockDevice": e.store.UnlockDevice, "UnlockDeviceAsAdmin": e.store.UnlockDeviceAsAdmin,
+		} {
+			if err := unlock(e.ctx, dev.ID); !errors.Is(err, storage.ErrDeviceState) {
+				t.Errorf("%s after expiry = %v, want ErrDeviceState", name, err)
+			}
+		}
+		if got, _ := e.store.Device(e.ctx, dev.ID); got == nil || got.Status != storage.DeviceLocked {
+			t.Errorf("device after the refused unlocks = %+v, want still locked", got)
+		}
 	}},
 
 	// An organization admin's lock is the admin's to lift: the owner cannot undo it.

@@ -79,12 +79,14 @@ func ResolveDevicePrefix(devs []*AuthorizedDevice, prefix string) (*AuthorizedDe
 // setDeviceStatusScript moves a device from ARGV[1] to ARGV[2] and keeps the revoked
 // list (KEYS[2]) in step: a locked device is on it until its authorization ends.
 // ARGV[4] says on whose authority: an admin's lock (locked_by = admin) can be lifted
-// only by an admin.
+// only by an admin. A device whose authorization has ended (ARGV[5] is now) stays as it
+// is: unlocking must never bring it back.
 var setDeviceStatusScript = redis.NewScript(`
 local d = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'locked_by', 'org_id')
 if not d[1] then return 0 end
 if d[1] ~= ARGV[1] then return -1 end
 if ARGV[2] == 'active' and d[3] == 'admin' and ARGV[4] ~= 'admin' then return -2 end
+if tonumber(ARGV[5]) >= tonumber(d[2]) then return -1 end
 redis.call('HSET', KEYS[1], 'status', ARGV[2])
 if ARGV[2] == 'locked' then
   redis.call('HSET', KEYS[1], 'locked_by', ARGV[4])
@@ -132,7 +134,7 @@ func (s *Store) UnlockDeviceAsAdmin(ctx context.Context, id string) error {
 
 func (s *Store) setDeviceStatus(ctx context.Context, id, from, to, by string) error {
 	keys := []string{keyDevice + id, keyRevokedDevice}
-	n, err := setDeviceStatusScript.Run(ctx, s.rdb, keys, from, to, id, by).Int()
+	n, err := setDeviceStatusScript.Run(ctx, s.rdb, keys, from, to, id, by, ms(s.now())).Int()
 	if err != nil {
 		return fmt.Errorf("storage: %s device: %w", to, err)
 	}
